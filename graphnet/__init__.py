@@ -1,0 +1,12 @@
+"""graphnet: deep learning from scratch, one explicit graph node at a time."""
+from .config import floatx, set_floatx
+from .core import (Graph, GraphnetError, Node, NonFiniteError, OperandError, Recorder,
+                   ShapeError, StepEvent, observe, trap_nonfinite)
+from .ops import (Tensor, absolute, constant, exp, log, matmul, max, maximum, mean,
+                  minimum, parameter, reshape, sqrt, sum, tensor, transpose)
+from .nn import relu, tanh
+from .check import gradcheck
+
+abs = absolute  # noqa: A001 - NumPy's name, on purpose
+
+__version__ = "0.1.0"

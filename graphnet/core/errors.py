@@ -1,0 +1,63 @@
+"""Errors that name the node and the shapes involved, and the non-finite trap."""
+from contextlib import contextmanager
+
+import numpy as np
+
+
+class GraphnetError(Exception):
+    """Base class of every error graphnet raises on purpose."""
+
+
+class ShapeError(GraphnetError, ValueError):
+    """Inputs whose shapes a node cannot combine."""
+
+
+class OperandError(GraphnetError, TypeError):
+    """A value that is not a number, an array of numbers or a Tensor."""
+
+
+class NonFiniteError(GraphnetError, FloatingPointError):
+    """A NaN or an infinity appeared while the trap was on."""
+
+
+def describe_shapes(values):
+    return " and ".join(str(tuple(np.shape(v))) for v in values)
+
+
+def node_failed(node, inputs, exc):
+    """Wrap an exception raised inside `node.forward` so it names the node and shapes."""
+    if isinstance(exc, GraphnetError):
+        return exc
+    kind = ShapeError if isinstance(exc, ValueError) else GraphnetError
+    return kind(f"{node!r} failed on inputs of shape {describe_shapes(inputs)}: {exc}")
+
+
+# The trap is a single flag the engine reads before each check: free when off.
+_trap = [False]
+
+
+def trapping():
+    return _trap[0]
+
+
+@contextmanager
+def trap_nonfinite(enabled=True):
+    """Inside this block, the first NaN or infinity produced by any node raises
+    `NonFiniteError` naming that node, in the forward or the backward pass."""
+    before = _trap[0]
+    _trap[0] = enabled
+    try:
+        yield
+    finally:
+        _trap[0] = before
+
+
+def check_finite(node, phase, what, value):
+    if not np.all(np.isfinite(value)):
+        arr = np.asarray(value)
+        bad = arr.size - int(np.isfinite(arr).sum())
+        kinds = sorted({"nan" if np.isnan(x) else "inf" for x in arr.ravel() if not np.isfinite(x)})
+        raise NonFiniteError(
+            f"{node!r} produced {'/'.join(kinds)} in the {phase} pass ({what}): "
+            f"{bad} of {arr.size} values of shape {arr.shape} are not finite"
+        )

@@ -1,0 +1,79 @@
+"""The one contract every computation in graphnet follows."""
+import itertools
+
+
+class Node:
+    """One operation of a graph.
+
+    - ``forward(*inputs) -> output`` computes the value from NumPy values and keeps,
+      on the node itself, whatever ``backward`` will need (CS231n's cache).
+    - ``backward(grad_output) -> (grad_input_0, grad_input_1, ...)`` returns one
+      gradient per input, each with that input's shape, or ``None`` for an input
+      that is not differentiable (integer labels, say).
+
+    A node is applied once: each use in a graph is its own instance, so the cache
+    belongs to exactly one place in the graph. Nodes never see other nodes or the
+    graph; the graph hands them values and collects their gradients.
+
+    Optional, for teaching and drawing:
+
+    - ``formula`` (class attribute): how the output is computed, e.g. ``"a * b"``;
+    - ``derivatives`` (class attribute): the local derivative by each input, as text;
+    - ``local_derivatives()``: for elementwise nodes, d(output)/d(input_i) as arrays;
+    - ``expand(*inputs)``: for composite nodes, the same computation built from
+      smaller nodes (a Tensor-level function); ``None`` for primitives.
+
+    Every concrete subclass in graphnet defines ``examples(rng)``: the example inputs
+    the gradient-check registry runs it on (see ``graphnet.check.registry``).
+    """
+
+    formula = None
+    derivatives = None
+    # Set by the engine: which inputs need a gradient. None means all of them.
+    needs = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._ids = itertools.count(1)
+
+    def __init__(self, name=None):
+        self.id = next(type(self)._ids)
+        self._name = name
+
+    @property
+    def op(self):
+        return type(self).__name__
+
+    @property
+    def name(self):
+        # Computed on demand: formatting a string per node would tax every eager op.
+        return self._name or f"{type(self).__name__.lower()}_{self.id}"
+
+    @property
+    def label(self):
+        """A short text for drawings, e.g. ``Sum(axis=1)``."""
+        args = self.describe()
+        return f"{self.op}({args})" if args else self.op
+
+    def describe(self):
+        """The node's settings as text (axis, shape, index...); empty for none."""
+        return ""
+
+    def forward(self, *inputs):
+        raise NotImplementedError(f"{type(self).__name__} must implement forward")
+
+    def backward(self, grad_output):
+        raise NotImplementedError(f"{type(self).__name__} must implement backward")
+
+    def wants(self, i):
+        """Whether input ``i`` needs a gradient (lets costly nodes skip work)."""
+        return self.needs is None or self.needs[i]
+
+    def local_derivatives(self):
+        return None
+
+    def expand(self, *inputs):
+        return None
+
+    def __repr__(self):
+        return f"{self.op} '{self.name}'"

@@ -1,0 +1,2 @@
+"""Activations, losses, initialisers, regularisers and layers."""
+from .activations import ReLU, Tanh, relu, tanh

@@ -1,0 +1,54 @@
+"""The tensor operations as functions (NumPy's names), on Tensors, numbers or arrays."""
+from .tensor import Tensor, constant
+
+
+def lift(x):
+    return x if isinstance(x, Tensor) else constant(x)
+
+
+def exp(x):
+    return lift(x).exp()
+
+
+def log(x):
+    return lift(x).log()
+
+
+def sqrt(x):
+    return lift(x).sqrt()
+
+
+def absolute(x):
+    return lift(x).abs()
+
+
+def maximum(a, b):
+    return lift(a).maximum(b)
+
+
+def minimum(a, b):
+    return lift(a).minimum(b)
+
+
+def matmul(a, b):
+    return lift(a) @ b
+
+
+def sum(x, axis=None, keepdims=False):  # noqa: A001 - NumPy's name, on purpose
+    return lift(x).sum(axis, keepdims)
+
+
+def mean(x, axis=None, keepdims=False):
+    return lift(x).mean(axis, keepdims)
+
+
+def max(x, axis=None, keepdims=False):  # noqa: A001
+    return lift(x).max(axis, keepdims)
+
+
+def reshape(x, shape):
+    return lift(x).reshape(shape)
+
+
+def transpose(x, axes=None):
+    return lift(x).transpose(axes)
