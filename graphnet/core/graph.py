@@ -20,23 +20,30 @@ class Graph:
 
     def __init__(self, outputs):
         outs = [outputs] if isinstance(outputs, Variable) else list(outputs)
-        self.variables = topological_order(outs)
-        self._slot = {id(v): i for i, v in enumerate(self.variables)}
-        self.outputs = tuple(self._slot[id(o)] for o in outs)
+        self.variables, self._slot = topological_order(outs)
+        slot = self._slot
+        self.outputs = tuple(slot[id(o)] for o in outs)
         self.values = [v.value for v in self.variables]
         self.grads = [None] * len(self.variables)
         self.leaves = [i for i, v in enumerate(self.variables) if v.node is None]
 
-        needs = [False] * len(self.variables)
+        needs = []  # does variable i need a gradient?
         self.steps = []  # (node, input slots, output slot), in evaluation order
         for i, var in enumerate(self.variables):
-            if var.node is None:
-                needs[i] = var.requires_grad
+            node = var.node
+            if node is None:
+                needs.append(var.requires_grad)
                 continue
-            ins = tuple(self._slot[id(p)] for p in var.parents)
-            var.node.needs = tuple(needs[j] for j in ins)
-            needs[i] = any(var.node.needs)
-            self.steps.append((var.node, ins, i))
+            parents = var.parents
+            if len(parents) == 2:  # spelled out for speed: most nodes are binary
+                a, b = slot[id(parents[0])], slot[id(parents[1])]
+                ins, mask = (a, b), (needs[a], needs[b])
+            else:
+                ins = tuple([slot[id(p)] for p in parents])
+                mask = tuple([needs[j] for j in ins])
+            node.needs = mask
+            needs.append(True in mask)
+            self.steps.append((node, ins, i))
         self.needs_grad = needs
         # Backward visits only nodes through which some gradient is wanted.
         self._backward_steps = [s for s in reversed(self.steps) if needs[s[2]]]

@@ -27,10 +27,11 @@ class Node:
     the gradient-check registry runs it on (see ``graphnet.check.registry``).
     """
 
+    # Slots, not a __dict__: a scalar graph makes one node per operation, and
+    # fewer objects per node means less work for Python's garbage collector.
+    __slots__ = ("id", "_name", "needs")
     formula = None
     derivatives = None
-    # Set by the engine: which inputs need a gradient. None means all of them.
-    needs = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -39,6 +40,7 @@ class Node:
     def __init__(self, name=None):
         self.id = next(type(self)._ids)
         self._name = name
+        self.needs = None  # set by the graph: which inputs need a gradient (None: all)
 
     @property
     def op(self):

@@ -25,10 +25,10 @@ class ReLU(Unary):
     derivatives = ("1 where x > 0",)
 
     def f(self, x):
-        return np.maximum(x, 0)
+        return x * (x > 0)  # not np.maximum: on scalars this is several times faster
 
     def df(self):
-        return (self.x > 0).astype(np.result_type(self.x))
+        return (self.x > 0) * np.ones((), np.result_type(self.x))
 
     @staticmethod
     def examples(rng):

@@ -10,6 +10,7 @@ def _pair(rng, shape_a=(2, 3), shape_b=(2, 3), low=-2.0, high=2.0):
 
 
 class Add(Node):
+    __slots__ = ("shapes",)
     formula = "a + b"
     derivatives = ("1", "1")
 
@@ -20,6 +21,8 @@ class Add(Node):
 
     def backward(self, grad):
         sa, sb = self.shapes
+        if sa == sb == grad.shape:  # the common case, without two function calls
+            return grad, grad
         return unbroadcast(grad, sa), unbroadcast(grad, sb)
 
     def local_derivatives(self):
@@ -33,6 +36,7 @@ class Add(Node):
 
 
 class Sub(Node):
+    __slots__ = ("shapes",)
     formula = "a - b"
     derivatives = ("1", "-1")
 
@@ -54,6 +58,7 @@ class Sub(Node):
 
 
 class Mul(Node):
+    __slots__ = ("a", "b")
     formula = "a * b"
     derivatives = ("b", "a")
 
@@ -63,7 +68,12 @@ class Mul(Node):
 
     def backward(self, grad):
         a, b = self.a, self.b
-        return unbroadcast(grad * b, a.shape), unbroadcast(grad * a, b.shape)
+        da, db = grad * b, grad * a
+        if da.shape != a.shape:
+            da = unbroadcast(da, a.shape)
+        if db.shape != b.shape:
+            db = unbroadcast(db, b.shape)
+        return da, db
 
     def local_derivatives(self):
         shape = np.broadcast_shapes(self.a.shape, self.b.shape)
@@ -147,6 +157,7 @@ class Minimum(Binary):
 
 
 class Neg(Node):
+    __slots__ = ("shape",)
     formula = "-x"
     derivatives = ("-1",)
 

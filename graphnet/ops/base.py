@@ -23,6 +23,7 @@ class Unary(Node):
     Subclasses define ``f(x)`` and ``df()``, which may use ``self.x`` and ``self.y``.
     """
 
+    __slots__ = ("x", "y")
     abstract = True
 
     def forward(self, x):
@@ -44,6 +45,7 @@ class Binary(Node):
     broadcastable to y; backward reduces each gradient to its input's shape.
     """
 
+    __slots__ = ("a", "b", "y")
     abstract = True
 
     def forward(self, a, b):

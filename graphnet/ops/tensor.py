@@ -3,13 +3,12 @@
 ``g = (x + y) * z`` computes -12 at once and leaves behind a graph that
 ``g.backward()`` (or ``Graph(g)``) walks: micrograd's idea, on NumPy arrays.
 """
-import numbers
-
 import numpy as np
 
 from .. import config
 from ..core import Graph, OperandError, Variable, events
-from ..core.errors import check_finite, node_failed, trapping
+from ..core.errors import _trap, check_finite, node_failed
+from ..core.events import _observers
 from . import arithmetic as A
 from .matrix import MatMul, Transpose
 from .reduce import Max, Mean, Sum
@@ -28,9 +27,10 @@ def as_array(data, dtype=None, what="Tensor"):
     if arr.dtype.kind not in "biuf":
         raise OperandError(f"{what} expects a number or an array of numbers, got "
                            f"{type(data).__name__} {data!r:.60}")
-    if dtype is None and arr.dtype.kind != "f":
-        arr = arr.astype(config.floatx())
-    return arr
+    if dtype is None and (arr.dtype.kind != "f" or not isinstance(data, np.ndarray)):
+        arr = arr.astype(config.floatx())  # Python numbers and lists, ints and bools
+    # A 0-d array becomes a NumPy scalar: arithmetic on those is ten times faster.
+    return arr[()] if arr.ndim == 0 else arr
 
 
 class Tensor(Variable):
@@ -204,8 +204,8 @@ def _operand(x, like, node):
     """Tensors pass through; numbers and arrays become constants of ``like``'s float type."""
     if isinstance(x, Tensor):
         return x
-    if isinstance(x, numbers.Number) and not isinstance(x, bool) and like is not None:
-        return _constant_leaf(np.asarray(x, dtype=like))
+    if like is not None and (type(x) is float or type(x) is int):
+        return _constant_leaf(like.type(x))
     try:
         arr = as_array(x, what=f"{node.op} '{node.name}'")
     except OperandError as exc:
@@ -225,23 +225,43 @@ def _constant_leaf(value):
 
 def apply(node, *args):
     """Run ``node`` on ``args`` now and return its output as a Tensor that
-    remembers ``node`` and its parents."""
-    like = next((a.value.dtype for a in args if isinstance(a, Tensor)), None)
-    if like is not None and like.kind != "f":
-        like = None
-    parents = tuple(_operand(a, like, node) for a in args)
-    values = [p.value for p in parents]
+    remembers ``node`` and its parents.
+
+    This runs once per operation of every eager graph, so it is written for speed:
+    no generators, and no work for the trap or the observers unless they are on.
+    """
+    for a in args:
+        if not isinstance(a, Tensor):
+            args = _operands(args, node)
+            break
     try:
-        out = node.forward(*values)
+        if len(args) == 2:  # spelled out: comprehensions cost a frame each
+            a, b = args
+            out = node.forward(a.value, b.value)
+            requires_grad = a.requires_grad or b.requires_grad
+        elif len(args) == 1:
+            out = node.forward(args[0].value)
+            requires_grad = args[0].requires_grad
+        else:
+            out = node.forward(*[a.value for a in args])
+            requires_grad = any([a.requires_grad for a in args])
     except Exception as exc:
-        raise node_failed(node, values, exc) from exc
-    needs = tuple(p.requires_grad for p in parents)
-    node.needs = needs
+        raise node_failed(node, [a.value for a in args], exc) from exc
     result = Tensor.__new__(Tensor)
-    Variable.__init__(result, out, "op", None, True in needs)
-    result.node, result.parents = node, parents
-    if trapping():
+    result.value, result.grad, result.node, result.parents = out, None, node, args
+    result.name, result.role, result.requires_grad = None, "op", requires_grad
+    if _trap[0]:
         check_finite(node, "forward", "output", out)
-    if events.active():
-        events.emit(events.StepEvent("forward", -1, node, tuple(values), out))
+    if _observers:
+        events.emit(events.StepEvent("forward", -1, node, tuple([a.value for a in args]), out))
     return result
+
+
+def _operands(args, node):
+    like = None  # the float type of the first tensor operand, for the constants
+    for a in args:
+        if isinstance(a, Tensor):
+            if a.value.dtype.kind == "f":
+                like = a.value.dtype
+            break
+    return tuple([_operand(a, like, node) for a in args])
