@@ -2,8 +2,8 @@
 from .config import floatx, set_floatx
 from .core import (Graph, GraphnetError, Node, NonFiniteError, OperandError, Recorder,
                    ShapeError, StepEvent, observe, trap_nonfinite)
-from .ops import (Tensor, absolute, constant, exp, log, matmul, max, maximum, mean,
-                  minimum, parameter, reshape, sqrt, sum, tensor, transpose)
+from .ops import (Tensor, absolute, concatenate, constant, exp, log, matmul, max, maximum,
+                  mean, minimum, parameter, reshape, sqrt, stack, sum, tensor, transpose)
 from .nn import relu, tanh
 from .check import gradcheck
 

@@ -1,5 +1,6 @@
 """The tensor operations as functions (NumPy's names), on Tensors, numbers or arrays."""
-from .tensor import Tensor, constant
+from .shape import Concat, Stack
+from .tensor import Tensor, apply, constant
 
 
 def lift(x):
@@ -52,3 +53,11 @@ def reshape(x, shape):
 
 def transpose(x, axes=None):
     return lift(x).transpose(axes)
+
+
+def stack(tensors, axis=0):
+    return apply(Stack(axis), *tensors)
+
+
+def concatenate(tensors, axis=0):
+    return apply(Concat(axis), *tensors)

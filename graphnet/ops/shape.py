@@ -90,3 +90,60 @@ class GetItem(Node):
         x = rng.normal(size=(3, 4))
         return [(GetItem((1, slice(None))), (x,)), (GetItem((slice(0, 2), 3)), (x,)),
                 (GetItem(np.array([0, 2, 0])), (x,)), (GetItem((Ellipsis, None, 1)), (x,))]
+
+
+class Stack(Node):
+    """Joins same-shaped inputs along a new axis (any number of inputs)."""
+
+    formula = "stack(x₀, x₁, …)"
+
+    def __init__(self, axis=0, name=None):
+        super().__init__(name)
+        self.axis = axis
+
+    def describe(self):
+        return f"axis={self.axis}" if self.axis else ""
+
+    def forward(self, *xs):
+        shapes = {x.shape for x in xs}
+        if len(shapes) > 1:
+            raise ShapeError(f"{self!r} needs inputs of one shape, got {sorted(shapes)}")
+        self.count = len(xs)
+        return np.stack(xs, axis=self.axis)
+
+    def backward(self, grad):
+        return tuple(np.take(grad, i, axis=self.axis) for i in range(self.count))
+
+    @staticmethod
+    def examples(rng):
+        return [(Stack(), tuple(rng.normal(size=(2,)) for _ in range(3))),
+                (Stack(axis=-1), (rng.normal(size=(2, 3)), rng.normal(size=(2, 3))))]
+
+
+class Concat(Node):
+    """Joins inputs end to end along an existing axis."""
+
+    formula = "concat(x₀, x₁, …)"
+
+    def __init__(self, axis=0, name=None):
+        super().__init__(name)
+        self.axis = axis
+
+    def describe(self):
+        return f"axis={self.axis}" if self.axis else ""
+
+    def forward(self, *xs):
+        self.sizes = [x.shape[self.axis] for x in xs]
+        try:
+            return np.concatenate(xs, axis=self.axis)
+        except ValueError as exc:
+            raise ShapeError(f"{self!r} cannot join shapes "
+                             f"{', '.join(str(x.shape) for x in xs)} along axis {self.axis}: {exc}") from None
+
+    def backward(self, grad):
+        return tuple(np.split(grad, np.cumsum(self.sizes)[:-1], axis=self.axis))
+
+    @staticmethod
+    def examples(rng):
+        return [(Concat(), (rng.normal(size=(2, 3)), rng.normal(size=(1, 3)))),
+                (Concat(axis=1), (rng.normal(size=(2, 1)), rng.normal(size=(2, 2))))]

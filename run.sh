@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# One command for a newcomer on a fresh Debian/Ubuntu machine:
+#   bash run.sh tour    set everything up, then run the guided tour
+#   bash run.sh test    set everything up, then run the test suite
+# Set-up is idempotent: a virtual environment in .venv with graphnet installed
+# in editable mode, and Graphviz's `dot` from Debian's packages when missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+what="${1:-tour}"; shift || true
+
+say() { printf '\033[1m[graphnet]\033[0m %s\n' "$*"; }
+
+apt_install() {  # apt_install PACKAGE... : as root, or through sudo without a password
+    local sudo=""
+    if [ "$(id -u)" != 0 ]; then
+        if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo -n"; else return 1; fi
+    fi
+    command -v apt-get >/dev/null || return 1
+    $sudo apt-get update -qq >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+if ! command -v dot >/dev/null; then
+    say "Graphviz's 'dot' is missing; installing Debian's graphviz package..."
+    apt_install graphviz || say "WARNING: could not install Graphviz (needs root or sudo). Everything works except rendering images (SVG/PNG/PDF); drawings still produce DOT source. Install it with: sudo apt-get install graphviz"
+fi
+if [ "$what" = test ] && [ "${CI:-}" = true ] && ! command -v chromium >/dev/null; then
+    say "installing Debian's chromium and chromium-driver for the browser test of the HTML stepper..."
+    apt_install chromium chromium-driver || say "WARNING: could not install chromium"
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    say "creating the virtual environment .venv ..."
+    python3 -m venv .venv
+fi
+if ! .venv/bin/python -c "import graphnet, pytest, hypothesis, jupytext" 2>/dev/null \
+   || [ pyproject.toml -nt .venv/.installed ]; then
+    say "installing graphnet and its development tools into .venv ..."
+    .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+    .venv/bin/python -m pip install -q -e ".[dev]"
+    touch .venv/.installed
+fi
+
+case "$what" in
+    tour) exec .venv/bin/graphnet-tour "$@" ;;
+    test) exec .venv/bin/python -m pytest "$@" ;;
+    *) echo "usage: bash run.sh [tour|test] [extra arguments]" >&2; exit 2 ;;
+esac
