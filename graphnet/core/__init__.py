@@ -2,9 +2,9 @@
 from .errors import (GraphnetError, NonFiniteError, OperandError, ShapeError,
                      trap_nonfinite)
 from .events import Recorder, StepEvent, observe
-from .graph import Graph
+from .graph import Graph, topological_order
 from .node import Node
-from .variable import ROLES, Variable, topological_order
+from .variable import ROLES, Variable
 
 __all__ = ["Graph", "Node", "Variable", "StepEvent", "Recorder", "observe", "ROLES",
            "topological_order", "GraphnetError", "ShapeError", "OperandError",

@@ -1,9 +1,12 @@
 """The graph engine: topological order, replayable forward, backward with fan-out."""
+import gc
+from contextlib import contextmanager
+
 import numpy as np
 
 from . import events
-from .errors import OperandError, check_finite, node_failed, trapping
-from .variable import Variable, topological_order
+from .errors import OperandError, ShapeError, check_finite, node_failed, trapping
+from .variable import Variable
 
 
 class Graph:
@@ -19,31 +22,51 @@ class Graph:
     """
 
     def __init__(self, outputs):
-        outs = [outputs] if isinstance(outputs, Variable) else list(outputs)
-        self.variables, self._slot = topological_order(outs)
-        slot = self._slot
-        self.outputs = tuple(slot[id(o)] for o in outs)
-        self.values = [v.value for v in self.variables]
-        self.grads = [None] * len(self.variables)
-        self.leaves = [i for i, v in enumerate(self.variables) if v.node is None]
+        with _collector_paused():
+            self._build([outputs] if isinstance(outputs, Variable) else list(outputs))
 
-        needs = []  # does variable i need a gradient?
-        self.steps = []  # (node, input slots, output slot), in evaluation order
-        for i, var in enumerate(self.variables):
-            node = var.node
-            if node is None:
-                needs.append(var.requires_grad)
-                continue
-            parents = var.parents
-            if len(parents) == 2:  # spelled out for speed: most nodes are binary
-                a, b = slot[id(parents[0])], slot[id(parents[1])]
-                ins, mask = (a, b), (needs[a], needs[b])
-            else:
-                ins = tuple([slot[id(p)] for p in parents])
-                mask = tuple([needs[j] for j in ins])
-            node.needs = mask
-            needs.append(True in mask)
-            self.steps.append((node, ins, i))
+    def _build(self, outs):
+        """Depth-first from the outputs, iteratively (a 10,000-step unrolled
+        recurrence must not hit Python's recursion limit). A variable is placed
+        once all its parents are, and its node's step is recorded right there:
+        one pass, as this runs for every eager ``backward()``."""
+        variables, slot, needs, steps, leaves = [], {}, [], [], []
+        for out in outs:
+            stack = [out]
+            while stack:
+                var = stack[-1]
+                if var in slot:  # variables hash by identity
+                    stack.pop()
+                    continue
+                parents = var.parents
+                ready = True
+                for parent in parents:
+                    if parent not in slot:
+                        stack.append(parent)
+                        ready = False
+                if not ready:
+                    continue
+                stack.pop()
+                i = slot[var] = len(variables)
+                variables.append(var)
+                node = var.node
+                if node is None:
+                    leaves.append(i)
+                    needs.append(var.requires_grad)
+                    continue
+                if len(parents) == 2:  # spelled out for speed: most nodes are binary
+                    a, b = slot[parents[0]], slot[parents[1]]
+                    ins, mask = (a, b), (needs[a], needs[b])
+                else:
+                    ins = tuple([slot[p] for p in parents])
+                    mask = tuple([needs[j] for j in ins])
+                node.needs = mask
+                needs.append(True in mask)
+                steps.append((node, ins, i))
+        self.variables, self._slot, self.steps, self.leaves = variables, slot, steps, leaves
+        self.outputs = tuple(slot[o] for o in outs)
+        self.values = [v.value for v in variables]
+        self.grads = [None] * len(variables)
         self.needs_grad = needs
         # Backward visits only nodes through which some gradient is wanted.
         self._backward_steps = [s for s in reversed(self.steps) if needs[s[2]]]
@@ -71,8 +94,8 @@ class Graph:
                     return i
             raise KeyError(f"no variable named {key!r} in this graph")
         try:
-            return self._slot[id(key)]
-        except KeyError:
+            return self._slot[key]
+        except (KeyError, TypeError):
             raise KeyError(f"{key!r} is not part of this graph") from None
 
     def value(self, key):
@@ -128,23 +151,36 @@ class Graph:
         variable's ``.grad``; with ``accumulate=True`` they are added to what the
         variables already hold (for gradients summed over several graphs).
         """
+        with _collector_paused():
+            return self._backward(seed, accumulate)
+
+    def _backward(self, seed, accumulate):
         values = self.values
         grads = [None] * len(values)
         seeds = seed if isinstance(seed, (tuple, list)) else (seed,) * len(self.outputs)
         for o, s in zip(self.outputs, seeds):
-            grads[o] = np.ones_like(values[o]) if s is None else np.asarray(s, dtype=np.result_type(values[o]))
+            grads[o] = np.ones_like(values[o]) if s is None else _as_seed(s, values[o], self.variables[o])
         trap, observed = trapping(), events.active()
         for k, (node, ins, out) in enumerate(self._backward_steps):
             upstream = grads[out]
             if upstream is None:
                 continue
             input_grads = node.backward(upstream)
-            for j, g, need in zip(ins, input_grads, node.needs):
-                if need and g is not None:
-                    if trap:
-                        check_finite(node, "backward", f"gradient for input {ins.index(j)}", g)
-                    # Never in place: a slot may share its array with another.
-                    grads[j] = g if grads[j] is None else grads[j] + g
+            if trap:
+                for pos, g in enumerate(input_grads):
+                    if g is not None:
+                        check_finite(node, "backward", f"gradient for input {pos}", g)
+            # Sum where a value fans out; never in place, as slots may share arrays.
+            if len(ins) == 2:  # spelled out for speed: most nodes are binary
+                (a, b), (ga, gb), (need_a, need_b) = ins, input_grads, node.needs
+                if need_a and ga is not None:
+                    grads[a] = ga if grads[a] is None else grads[a] + ga
+                if need_b and gb is not None:
+                    grads[b] = gb if grads[b] is None else grads[b] + gb
+            else:
+                for j, g, need in zip(ins, input_grads, node.needs):
+                    if need and g is not None:
+                        grads[j] = g if grads[j] is None else grads[j] + g
             if observed:
                 events.emit(events.StepEvent(
                     "backward", k, node, tuple(values[j] for j in ins), values[out],
@@ -162,6 +198,16 @@ class Graph:
         return grads
 
 
+def _as_seed(seed, output, var):
+    """``seed`` broadcast to the output's shape and type: d(something)/d(output)."""
+    seed = np.asarray(getattr(seed, "value", seed), dtype=np.result_type(output))
+    try:
+        return np.broadcast_to(seed, np.shape(output)).copy()
+    except ValueError:
+        raise ShapeError(f"backward seed of shape {seed.shape} does not fit output "
+                         f"'{var.label}' of shape {np.shape(output)}") from None
+
+
 def _as_feed(new, traced, var):
     value = getattr(new, "value", new)  # accept a Tensor as well as an array
     arr = np.asarray(value)
@@ -172,3 +218,25 @@ def _as_feed(new, traced, var):
     if traced_dtype.kind == "f" and arr.dtype.kind != "f":
         arr = arr.astype(traced_dtype)
     return arr
+
+
+@contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector while the engine allocates in bulk.
+
+    Graphs hold no reference cycles (variables point to parents, never back), so
+    reference counting frees everything and the collector has nothing to find;
+    left on, it would rescan the whole growing graph again and again.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def topological_order(outputs):
+    """Every variable ``outputs`` depend on, parents before children."""
+    return Graph(outputs).variables

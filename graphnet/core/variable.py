@@ -36,30 +36,3 @@ class Variable:
         if self.name:
             return self.name
         return self.node.name if self.node is not None else self.role
-
-
-def topological_order(outputs):
-    """Every variable the outputs depend on, parents before children, and a dict
-    from ``id(variable)`` to its position.
-
-    Iterative depth-first search: a 10,000-step unrolled recurrence does not hit
-    Python's recursion limit. A variable is placed once all its parents are.
-    """
-    order, slot = [], {}
-    for out in outputs:
-        stack = [out]
-        while stack:
-            var = stack[-1]
-            if id(var) in slot:
-                stack.pop()
-                continue
-            ready = True
-            for parent in var.parents:
-                if id(parent) not in slot:
-                    stack.append(parent)
-                    ready = False
-            if ready:
-                stack.pop()
-                slot[id(var)] = len(order)
-                order.append(var)
-    return order, slot

@@ -1,0 +1,76 @@
+"""Values as short text a projector can show: a number, a tiny vector, or a summary."""
+import numpy as np
+
+# Arrays up to this many elements (and at most 1-D) are written out in full.
+SHOW_ALL = 4
+
+
+def number(x):
+    """A scalar in at most four significant digits: 4, -12, 0.1235, 1.5e-07."""
+    x = float(x)
+    if x == 0:
+        return "0"  # not "-0": a signed zero only confuses a lecture
+    return f"{x:.4g}"
+
+
+def shape_text(value):
+    shape = np.shape(value)
+    return "scalar" if shape == () else "(" + ", ".join(str(n) for n in shape) + ")"
+
+
+def is_scalar(value):
+    return value is not None and np.size(value) == 1
+
+
+def summary(value, unknown="?"):
+    """One or two short lines for ``value``; ``unknown`` when it is not known (None)."""
+    if value is None:
+        return unknown
+    arr = np.asarray(value)
+    if arr.size == 1:
+        return number(arr.reshape(()))
+    if arr.size == 0:
+        return "empty"
+    if arr.ndim == 1 and arr.size <= SHOW_ALL:
+        return "[" + " ".join(number(v) for v in arr) + "]"
+    if arr.dtype.kind == "b":
+        return f"{int(arr.sum())} of {arr.size} true"
+    finite = arr[np.isfinite(arr)] if arr.dtype.kind == "f" else arr
+    if finite.size == 0:
+        return "no finite values"
+    text = f"min {number(finite.min())}  mean {number(finite.mean())}  max {number(finite.max())}"
+    if finite.size < arr.size:
+        text += f"  ({arr.size - finite.size} not finite)"
+    return text
+
+
+def magnitude(grad):
+    """The mean absolute value: the single number a gradient-flow view colours by."""
+    if grad is None:
+        return None
+    arr = np.abs(np.asarray(grad, dtype=float))
+    return float(arr.mean()) if arr.size else None
+
+
+def heat_grid(value, max_side=8):
+    """``value`` as at most ``max_side`` x ``max_side`` block means, for a tiny heatmap.
+
+    Vectors become one row; leading axes of higher-rank arrays are folded into rows.
+    """
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim == 0:
+        arr = arr.reshape(1, 1)
+    elif arr.ndim == 1:
+        arr = arr.reshape(1, -1)
+    elif arr.ndim > 2:
+        arr = arr.reshape(-1, arr.shape[-1])
+    return _block_mean(_block_mean(arr, max_side, axis=0), max_side, axis=1)
+
+
+def _block_mean(arr, n, axis):
+    size = arr.shape[axis]
+    if size <= n:
+        return arr
+    edges = np.linspace(0, size, n + 1).astype(int)
+    return np.stack([np.take(arr, range(lo, hi), axis=axis).mean(axis=axis)
+                     for lo, hi in zip(edges[:-1], edges[1:])], axis=axis)
