@@ -4,7 +4,9 @@ from .core import (Graph, GraphnetError, Node, NonFiniteError, OperandError, Rec
                    ShapeError, StepEvent, observe, trap_nonfinite)
 from .ops import (Tensor, absolute, concatenate, constant, exp, log, matmul, max, maximum,
                   mean, minimum, parameter, reshape, sqrt, stack, sum, tensor, transpose)
-from .nn import relu, tanh
+from . import nn
+from .nn import (gelu, hardmax, leaky_relu, log_softmax, maxout, relu, sigmoid, softmax,
+                 step, tanh)
 from .check import gradcheck
 
 abs = absolute  # noqa: A001 - NumPy's name, on purpose

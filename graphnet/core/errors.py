@@ -12,6 +12,10 @@ class ShapeError(GraphnetError, ValueError):
     """Inputs whose shapes a node cannot combine."""
 
 
+class GraphError(GraphnetError, ValueError):
+    """A graph used in a way it cannot be (feeding a computed value, say)."""
+
+
 class OperandError(GraphnetError, TypeError):
     """A value that is not a number, an array of numbers or a Tensor."""
 

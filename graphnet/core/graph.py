@@ -5,7 +5,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from . import events
-from .errors import OperandError, ShapeError, check_finite, node_failed, trapping
+from .errors import GraphError, OperandError, ShapeError, check_finite, node_failed, trapping
 from .variable import Variable
 
 
@@ -123,6 +123,11 @@ class Graph:
         if feed:
             for key, new in feed.items():
                 i = self.slot(key)
+                var = self.variables[i]
+                if var.node is not None:
+                    raise GraphError(f"cannot feed '{var.label}': it is computed by "
+                                        f"{var.node!r}; only leaves (inputs, parameters, "
+                                        "constants) take new values")
                 values[i] = _as_feed(new, values[i], self.variables[i])
         trap, observed = trapping(), events.active()
         for k, (node, ins, out) in enumerate(self.steps):

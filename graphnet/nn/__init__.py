@@ -1,2 +1,10 @@
 """Activations, losses, initialisers, regularisers and layers."""
-from .activations import ReLU, Tanh, relu, tanh
+from . import activations, losses
+from .activations import (GELU, Hardmax, Identity, LeakyReLU, LogSoftmax, Maxout, ReLU,
+                          Sigmoid, Softmax, Step, Tanh, gelu, hardmax, identity, leaky_relu,
+                          linear, log_softmax, maxout, relu, sigmoid, softmax, step, tanh)
+from .losses import (BinaryCrossentropy, CategoricalCrossentropy, Hinge, L2Penalty, Loss,
+                     MeanAbsoluteError, MeanSquaredError, SparseCategoricalCrossentropy,
+                     binary_crossentropy, categorical_crossentropy, hinge, l2_penalty, mae,
+                     mean_absolute_error, mean_squared_error, mse, perceptron_criterion,
+                     sparse_categorical_crossentropy)

@@ -109,7 +109,9 @@ class Pow(Binary):
 
     def partials(self):
         a, b = self.a, self.b
-        da = b * a ** (b - 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # x ** 0 is constant: its derivative is 0, also at x = 0 (not 0 * inf).
+            da = np.where(b == 0, 0.0, b * a ** (b - 1)).astype(np.result_type(self.y))
         if not self.wants(1):  # the usual x ** 2: ln(a) is neither needed nor defined for a <= 0
             return da, 0.0
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -132,7 +134,7 @@ class Maximum(Binary):
 
     def partials(self):
         # A tie is a kink; splitting the gradient gives a valid subgradient.
-        da = (self.a > self.b) + 0.5 * (self.a == self.b)
+        da = ((self.a > self.b) + 0.5 * (self.a == self.b)).astype(np.result_type(self.y))
         return da, 1.0 - da
 
     @staticmethod
@@ -148,7 +150,7 @@ class Minimum(Binary):
         return np.minimum(a, b)
 
     def partials(self):
-        da = (self.a < self.b) + 0.5 * (self.a == self.b)
+        da = ((self.a < self.b) + 0.5 * (self.a == self.b)).astype(np.result_type(self.y))
         return da, 1.0 - da
 
     @staticmethod

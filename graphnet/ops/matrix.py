@@ -64,7 +64,13 @@ class Transpose(Node):
         return "" if self.axes is None else f"axes={self.axes}"
 
     def forward(self, x):
-        self.perm = tuple(range(x.ndim))[::-1] if self.axes is None else self.axes
+        if self.axes is None:
+            self.perm = tuple(range(x.ndim))[::-1]
+        elif sorted(a % max(x.ndim, 1) for a in self.axes) != list(range(x.ndim)):
+            raise ShapeError(f"{self!r}: axes {self.axes} are not a permutation of the "
+                             f"{x.ndim} axes of an input of shape {x.shape}")
+        else:
+            self.perm = tuple(a % x.ndim for a in self.axes)
         return np.transpose(x, self.perm)
 
     def backward(self, grad):

@@ -86,7 +86,7 @@ class Max(Reduction):
     def backward(self, grad):
         hit = self.x == self.out
         # Ties share the gradient equally: a subgradient, and what gradcheck expects.
-        share = hit / hit.sum(axis=self.axes, keepdims=True)
+        share = (hit / hit.sum(axis=self.axes, keepdims=True)).astype(self.x.dtype)
         return (share * self.kept(grad),)
 
     @staticmethod

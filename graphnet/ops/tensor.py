@@ -27,7 +27,7 @@ def as_array(data, dtype=None, what="Tensor"):
     if arr.dtype.kind not in "biuf":
         raise OperandError(f"{what} expects a number or an array of numbers, got "
                            f"{type(data).__name__} {data!r:.60}")
-    if dtype is None and (arr.dtype.kind != "f" or not isinstance(data, np.ndarray)):
+    if dtype is None and (arr.dtype.kind != "f" or not isinstance(data, (np.ndarray, np.generic))):
         arr = arr.astype(config.floatx())  # Python numbers and lists, ints and bools
     # A 0-d array becomes a NumPy scalar: arithmetic on those is ten times faster.
     return arr[()] if arr.ndim == 0 else arr

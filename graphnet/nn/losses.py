@@ -1,0 +1,378 @@
+"""Losses as nodes, called Keras' way: ``loss(y_true, y_pred)``.
+
+Each loss computes a value per sample (reducing the last axis, as Keras does),
+then reduces over the samples: ``reduction='mean'`` (the default), ``'sum'`` or
+``'none'``. Targets are data: their gradient is ``None``.
+
+Numerically stable: logits go through log-sum-exp or the log1p form, and
+probabilities are clipped to [1e-7, 1 - 1e-7] where Keras clips, so inputs of
++-1000 or probabilities of exactly 0 or 1 give finite losses and gradients.
+"""
+import copy
+
+import numpy as np
+
+from ..core import Node, ShapeError
+from ..ops import functional as F
+from ..ops.tensor import Tensor, apply, constant
+
+EPSILON = 1e-7  # Keras' backend epsilon
+
+
+class Loss(Node):
+    """Base of the losses: ``per_sample(t, p) -> (loss per sample, d loss / d p)``."""
+
+    abstract = True
+    sparse = False  # sparse targets are class indices, not arrays shaped like y_pred
+
+    def __init__(self, reduction="mean", name=None):
+        super().__init__(name)
+        if reduction not in ("mean", "sum", "none"):
+            raise ValueError(f"reduction must be 'mean', 'sum' or 'none', not {reduction!r}")
+        self.reduction = reduction
+
+    def describe(self):
+        return "" if self.reduction == "mean" else f"reduction={self.reduction}"
+
+    def targets(self, y_true, y_pred):
+        if y_true.shape != y_pred.shape:
+            if y_true.size != y_pred.size:
+                raise ShapeError(f"{self!r} expects y_true shaped like y_pred, got y_true "
+                                 f"{y_true.shape} and y_pred {y_pred.shape}")
+            y_true = y_true.reshape(y_pred.shape)  # (n,) against (n, 1): Keras squeezes too
+        return y_true
+
+    def forward(self, y_true, y_pred):
+        y_pred = np.asarray(y_pred)
+        t = self.targets(np.asarray(y_true), y_pred)
+        # A 1-D y_pred holds one value per sample; otherwise the last axis is reduced.
+        self.per_axis = y_pred.ndim >= 2 or self.sparse
+        loss, self.dpred = self.per_sample(t, y_pred)
+        self.samples = loss.shape
+        self.dtype = y_pred.dtype
+        if self.reduction == "none":
+            return loss.astype(y_pred.dtype)
+        total = loss.sum() if self.reduction == "sum" else loss.mean()
+        return y_pred.dtype.type(total)
+
+    def backward(self, grad):
+        if self.reduction == "mean":
+            grad = grad / max(int(np.prod(self.samples)), 1)
+        g = np.broadcast_to(grad, self.samples)
+        if self.per_axis:
+            g = g[..., None]
+        return None, (g * self.dpred).astype(self.dtype)
+
+    def mean_last(self, elementwise):
+        """Per-sample mean over the last axis, and the 1/k it contributes to gradients."""
+        if not self.per_axis:
+            return elementwise, 1.0
+        return elementwise.mean(axis=-1), 1.0 / elementwise.shape[-1]
+
+    def reduce_tensor(self, per_sample):
+        """The reduction, in primitive nodes (for ``expand``)."""
+        if self.reduction == "none":
+            return per_sample
+        return per_sample.sum() if self.reduction == "sum" else per_sample.mean()
+
+    def tensor_mean_last(self, elementwise):
+        return elementwise.mean(axis=-1) if self.per_axis else elementwise
+
+    def expand(self, y_true, y_pred):
+        y_true = _as_target(y_true, y_pred)
+        self.per_axis = y_pred.ndim >= 2 or self.sparse
+        return self.reduce_tensor(self.expanded_per_sample(y_true, y_pred))
+
+
+def _as_target(y_true, y_pred):
+    value = y_true.value if isinstance(y_true, Tensor) else np.asarray(y_true)
+    if value.shape != y_pred.shape and value.size == int(np.prod(y_pred.shape)):
+        value = value.reshape(y_pred.shape)
+    return constant(value, dtype=value.dtype)
+
+
+def _targets_and_predictions(rng, shape=(4, 3)):
+    return rng.normal(size=shape), rng.normal(size=shape)
+
+
+def _label_needs(node):
+    node.needs = (False, True)  # targets are data
+    return node
+
+
+class MeanSquaredError(Loss):
+    formula = "mean((p - y)²)"
+    derivatives = (None, "2(p - y) / n")
+
+    def per_sample(self, t, p):
+        diff = p - t
+        loss, k = self.mean_last(diff * diff)
+        return loss, 2.0 * k * diff
+
+    def expanded_per_sample(self, t, p):
+        return self.tensor_mean_last((p - t) ** 2)
+
+    @staticmethod
+    def examples(rng):
+        return [(_label_needs(MeanSquaredError()), _targets_and_predictions(rng)),
+                (_label_needs(MeanSquaredError("sum")), _targets_and_predictions(rng, (5,))),
+                (_label_needs(MeanSquaredError("none")), _targets_and_predictions(rng))]
+
+
+class MeanAbsoluteError(Loss):
+    formula = "mean(|p - y|)"
+    derivatives = (None, "sign(p - y) / n")
+
+    def per_sample(self, t, p):
+        diff = p - t
+        loss, k = self.mean_last(np.abs(diff))
+        return loss, k * np.sign(diff)
+
+    def expanded_per_sample(self, t, p):
+        return self.tensor_mean_last((p - t).abs())
+
+    @staticmethod
+    def examples(rng):
+        return [(_label_needs(MeanAbsoluteError()), _targets_and_predictions(rng))]
+
+
+class BinaryCrossentropy(Loss):
+    """-[y log p + (1 - y) log(1 - p)]: log-loss, for a sigmoid output.
+
+    ``from_logits=True`` takes z with p = sigmoid(z) and uses the stable form
+    max(z, 0) - z y + log(1 + e^-|z|), whose gradient is sigmoid(z) - y.
+    """
+
+    formula = "-[y ln p + (1-y) ln(1-p)]"
+    derivatives = (None, "(p - y) / (p(1 - p))")
+
+    def __init__(self, from_logits=False, reduction="mean", name=None):
+        super().__init__(reduction, name)
+        self.from_logits = from_logits
+        if from_logits:
+            self.derivatives = (None, "σ(z) - y")
+
+    def describe(self):
+        return ", ".join(filter(None, ["from_logits" if self.from_logits else "", super().describe()]))
+
+    def per_sample(self, t, p):
+        if self.from_logits:
+            loss, k = self.mean_last(np.maximum(p, 0) - p * t + np.log1p(np.exp(-np.abs(p))))
+            e = np.exp(-np.abs(p))
+            sig = np.where(p >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+            return loss, k * (sig - t)
+        inside = (p >= EPSILON) & (p <= 1 - EPSILON)  # clipping passes no gradient outside
+        pc = np.clip(p, EPSILON, 1 - EPSILON)
+        loss, k = self.mean_last(-(t * np.log(pc) + (1 - t) * np.log(1 - pc)))
+        return loss, k * inside * (pc - t) / (pc * (1 - pc))
+
+    def expanded_per_sample(self, t, p):
+        if self.from_logits:
+            return self.tensor_mean_last(F.maximum(p, 0.0) - p * t + (1.0 + F.exp(-p.abs())).log())
+        pc = F.minimum(F.maximum(p, EPSILON), 1 - EPSILON)
+        return self.tensor_mean_last(-(t * pc.log() + (1.0 - t) * (1.0 - pc).log()))
+
+    @staticmethod
+    def examples(rng):
+        t = (rng.uniform(size=(4, 2)) > 0.5).astype(float)
+        return [(_label_needs(BinaryCrossentropy()), (t, rng.uniform(0.05, 0.95, (4, 2)))),
+                (_label_needs(BinaryCrossentropy(from_logits=True)), (t, rng.normal(size=(4, 2)) * 3)),
+                (_label_needs(BinaryCrossentropy(reduction="sum")), (t[:, 0], rng.uniform(0.1, 0.9, 4)))]
+
+
+class CategoricalCrossentropy(Loss):
+    """-Σ y log p over the classes (one-hot or probability targets).
+
+    With probabilities, p is renormalised to sum to 1 and clipped, as Keras does.
+    ``from_logits=True`` fuses softmax and cross-entropy: the loss is computed
+    with log-softmax, and the gradient is the simple p - y, with p = softmax(z).
+    """
+
+    formula = "-Σ y ln p"
+    derivatives = (None, "-y / p")
+
+    def __init__(self, from_logits=False, reduction="mean", name=None):
+        super().__init__(reduction, name)
+        self.from_logits = from_logits
+        if from_logits:
+            self.derivatives = (None, "softmax(z) - y")
+
+    def describe(self):
+        return ", ".join(filter(None, ["from_logits" if self.from_logits else "", super().describe()]))
+
+    def per_sample(self, t, p):
+        self.per_axis = True
+        if self.from_logits:
+            shifted = p - p.max(axis=-1, keepdims=True)
+            log_p = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+            probs = np.exp(log_p)
+            # p - y for one-hot (or any targets summing to 1) rows.
+            return -(t * log_p).sum(axis=-1), probs * t.sum(axis=-1, keepdims=True) - t
+        total = p.sum(axis=-1, keepdims=True)
+        q = p / total
+        inside = (q >= EPSILON) & (q <= 1 - EPSILON)
+        qc = np.clip(q, EPSILON, 1 - EPSILON)
+        dq = -t / qc * inside  # through the clip, then through q = p / Σp
+        return -(t * np.log(qc)).sum(axis=-1), (dq - (dq * q).sum(axis=-1, keepdims=True)) / total
+
+    def expanded_per_sample(self, t, p):
+        if self.from_logits:
+            shifted = p - p.max(axis=-1, keepdims=True)
+            log_p = shifted - F.exp(shifted).sum(axis=-1, keepdims=True).log()
+        else:
+            q = p / p.sum(axis=-1, keepdims=True)
+            log_p = F.minimum(F.maximum(q, EPSILON), 1 - EPSILON).log()
+        return -(t * log_p).sum(axis=-1)
+
+    @staticmethod
+    def examples(rng):
+        t = np.eye(3)[rng.integers(0, 3, 4)]
+        probs = rng.uniform(0.1, 1.0, (4, 3))
+        return [(_label_needs(CategoricalCrossentropy()), (t, probs / probs.sum(-1, keepdims=True))),
+                (_label_needs(CategoricalCrossentropy()), (t, probs)),
+                (_label_needs(CategoricalCrossentropy(from_logits=True)), (t, rng.normal(size=(4, 3)) * 3))]
+
+
+class SparseCategoricalCrossentropy(CategoricalCrossentropy):
+    """Categorical cross-entropy with integer class labels instead of one-hot rows."""
+
+    sparse = True
+    formula = "-ln p[y]"
+
+    def targets(self, y_true, y_pred):
+        labels = y_true.reshape(-1) if y_true.ndim == y_pred.ndim else y_true
+        if labels.dtype.kind not in "iu":
+            if not np.all(labels == np.round(labels)):
+                raise ShapeError(f"{self!r} expects integer class labels, got {labels.dtype} values")
+            labels = labels.astype(np.int64)
+        classes = y_pred.shape[-1]
+        if labels.shape != y_pred.shape[:-1]:
+            raise ShapeError(f"{self!r} expects one label per row of y_pred {y_pred.shape}, "
+                             f"got labels of shape {y_true.shape}")
+        if labels.size and (labels.min() < 0 or labels.max() >= classes):
+            raise ShapeError(f"{self!r}: labels must lie in [0, {classes - 1}], got "
+                             f"{labels.min()}..{labels.max()}")
+        return np.eye(classes, dtype=y_pred.dtype)[labels]
+
+    def expand(self, y_true, y_pred):
+        one_hot = self.targets(np.asarray(getattr(y_true, "value", y_true)), y_pred.value)
+        self.per_axis = True
+        return self.reduce_tensor(self.expanded_per_sample(constant(one_hot, dtype=one_hot.dtype), y_pred))
+
+    @staticmethod
+    def examples(rng):
+        labels = rng.integers(0, 3, 4)
+        probs = rng.uniform(0.1, 1.0, (4, 3))
+        return [(SparseCategoricalCrossentropy(), (labels, probs / probs.sum(-1, keepdims=True))),
+                (SparseCategoricalCrossentropy(from_logits=True), (labels, rng.normal(size=(4, 3))))]
+
+
+class Hinge(Loss):
+    """max(0, margin - y p) with labels y in {-1, 1} (0/1 labels are mapped to -1/1).
+
+    With ``margin=0`` it is the perceptron criterion max(0, -y p): zero for every
+    correctly classified point, and -y p (how wrong) for the others.
+    """
+
+    formula = "max(0, m - y p)"
+    derivatives = (None, "-y where y p < m")
+
+    def __init__(self, margin=1.0, reduction="mean", name=None):
+        super().__init__(reduction, name)
+        self.margin = margin
+
+    def describe(self):
+        return ", ".join(filter(None, [f"margin={self.margin:g}" if self.margin != 1 else "",
+                                       super().describe()]))
+
+    @staticmethod
+    def signs(t):
+        return np.where(t > 0, 1.0, -1.0)
+
+    def per_sample(self, t, p):
+        s = self.signs(t)
+        slack = self.margin - s * p
+        loss, k = self.mean_last(np.maximum(slack, 0.0))
+        return loss, -k * s * (slack > 0)
+
+    def expanded_per_sample(self, t, p):
+        s = constant(self.signs(t.value), dtype=p.dtype)
+        return self.tensor_mean_last(F.maximum(self.margin - s * p, 0.0))
+
+    @staticmethod
+    def examples(rng):
+        t = np.where(rng.uniform(size=(4, 2)) > 0.5, 1.0, -1.0)
+        return [(_label_needs(Hinge()), (t, rng.normal(size=(4, 2)) * 2)),
+                (_label_needs(Hinge(margin=0.0)), (t[:, 0], rng.normal(size=4)))]
+
+
+class L2Penalty(Node):
+    """l2 · Σ w², the weight-decay term added to a loss (Keras' L2 regulariser)."""
+
+    formula = "λ Σ w²"
+    derivatives = ("2 λ w",)
+
+    def __init__(self, l2=0.01, name=None):
+        super().__init__(name)
+        self.l2 = l2
+
+    def describe(self):
+        return f"λ={self.l2:g}"
+
+    def forward(self, w):
+        self.w = w
+        return np.result_type(w).type(self.l2 * np.sum(w * w))
+
+    def backward(self, grad):
+        return (2.0 * self.l2 * grad * self.w,)
+
+    def expand(self, w):
+        return self.l2 * (w * w).sum()
+
+    @staticmethod
+    def examples(rng):
+        return [(L2Penalty(0.1), (rng.normal(size=(3, 2)),))]
+
+
+def _loss_function(cls, **fixed):
+    def loss(y_true, y_pred, **options):
+        return apply(cls(**{**fixed, **options}), y_true, y_pred)
+    loss.__name__ = cls.__name__
+    loss.__doc__ = cls.__doc__
+    return loss
+
+
+mean_squared_error = mse = _loss_function(MeanSquaredError)
+mean_absolute_error = mae = _loss_function(MeanAbsoluteError)
+binary_crossentropy = _loss_function(BinaryCrossentropy)
+categorical_crossentropy = _loss_function(CategoricalCrossentropy)
+sparse_categorical_crossentropy = _loss_function(SparseCategoricalCrossentropy)
+hinge = _loss_function(Hinge)
+perceptron_criterion = _loss_function(Hinge, margin=0.0)
+
+
+def l2_penalty(weights, l2=0.01):
+    return apply(L2Penalty(l2), weights)
+
+
+_BY_NAME = {"mean_squared_error": MeanSquaredError, "mse": MeanSquaredError,
+            "mean_absolute_error": MeanAbsoluteError, "mae": MeanAbsoluteError,
+            "binary_crossentropy": BinaryCrossentropy,
+            "categorical_crossentropy": CategoricalCrossentropy,
+            "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
+            "hinge": Hinge}
+
+
+def get(identifier):
+    """A loss function ``(y_true, y_pred) -> Tensor`` from a Keras name ('mse'), a
+    Loss class or instance (copied per call: a node is applied once), or a callable."""
+    if isinstance(identifier, Loss):
+        return lambda y_true, y_pred: apply(copy.copy(identifier), y_true, y_pred)
+    if isinstance(identifier, type) and issubclass(identifier, Loss):
+        return _loss_function(identifier)
+    if callable(identifier):
+        return identifier
+    try:
+        return _loss_function(_BY_NAME[identifier])
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown loss {identifier!r}; known: {', '.join(sorted(_BY_NAME))}") from None

@@ -1,0 +1,122 @@
+"""What can be drawn: anything an adapter turns into a View of a Graph.
+
+A View is a Graph plus what a drawing may honestly say about each variable:
+its value (or None: unknown) and its gradient with a status, so a picture made
+before backward, or after the values changed, never passes off missing or
+stale gradients as real ones. Tensors, Graphs and Nodes are built in; a model
+registers its own adapter with ``register_adapter(Model, lambda m: m.graph)``.
+"""
+import inspect
+from dataclasses import dataclass, replace
+from typing import Optional
+
+from ..core import Graph, Node, Variable
+
+# Gradient status of one variable, as a drawing shows it:
+#   'ok'       computed from the values shown;
+#   'missing'  no backward has run yet: shown as "grad ?";
+#   'stale'    computed before the values changed: shown marked as stale;
+#   'partial'  (step-through) some, not all, contributions summed so far;
+#   'none'     the variable takes no gradient (a constant, say): no grad shown.
+GRAD_STATUSES = ("ok", "missing", "stale", "partial", "none")
+
+
+@dataclass
+class View:
+    graph: Graph
+    values: list
+    grads: list
+    grad_status: list
+    title: Optional[str] = None
+    schematic: bool = False  # a lone Node: placeholders, formula and derivative text
+    # Step indices whose backward has run (None: all of them, once gradients exist);
+    # the step-through viewer needs it to reveal expanded composites' inner gradients.
+    backward_done: Optional[set] = None
+
+    def but(self, **changes):
+        return replace(self, **changes)
+
+
+_adapters = []  # (type, function), most recently registered first
+
+
+def register_adapter(kind, to_drawable):
+    """Teach ``draw`` and ``Stepper`` a new kind of target.
+
+    ``to_drawable(target)`` returns a Tensor, a list of Tensors, a Graph or a View.
+    """
+    _adapters.insert(0, (kind, to_drawable))
+
+
+def view_of(target, inputs=None):
+    """The View that ``draw(target)`` draws."""
+    if isinstance(target, View):
+        return target
+    for kind, to_drawable in _adapters:
+        if isinstance(target, kind):
+            return view_of(to_drawable(target))
+    if isinstance(target, Graph):
+        return graph_view(target)
+    if isinstance(target, Variable):
+        return tensors_view([target])
+    if isinstance(target, (list, tuple)) and target and all(isinstance(t, Variable) for t in target):
+        return tensors_view(list(target))
+    if isinstance(target, Node):
+        return node_view(target, inputs)
+    raise TypeError(f"cannot draw {type(target).__name__}: expected a Tensor, a list of "
+                    "Tensors, a Graph or a Node (or register an adapter for it)")
+
+
+def graph_view(graph):
+    """A Graph knows which backward produced its gradients: trust its versions."""
+    if graph.backward_version is None:
+        status = "missing"
+    elif graph.gradients_current:
+        status = "ok"
+    else:
+        status = "stale"
+    return View(graph, list(graph.values), list(graph.grads), _statuses(graph, status))
+
+
+def tensors_view(outputs):
+    """Eager tensors keep only ``.grad``: the gradients belong to this drawing
+    when every output holds one (backward ran from here); otherwise any ``.grad``
+    found came from some other backward, and is not shown as if it were this one's."""
+    graph = Graph(outputs)
+    status = "ok" if all(o.grad is not None for o in outputs) else "missing"
+    grads = [v.grad for v in graph.variables] if status == "ok" else [None] * len(graph)
+    return View(graph, list(graph.values), grads, _statuses(graph, status))
+
+
+def _statuses(graph, status):
+    return [status if need else "none" for need in graph.needs_grad]
+
+
+def node_view(node, inputs=None):
+    """A lone Node drawn as a card: its inputs (placeholders, or ``inputs`` values),
+    the formula, and the local derivative by each input on its edge."""
+    arity = _arity(node, inputs)
+    names = ("x",) if arity == 1 else ("a", "b") if arity == 2 else tuple(f"in{i}" for i in range(arity))
+    leaves = [Variable(None if inputs is None else inputs[i], "input", names[i], True)
+              for i in range(arity)]
+    out = Variable(None, "op")
+    out.node, out.parents = node, tuple(leaves)
+    before = node.needs  # a Graph marks the nodes it holds; this one may belong to another
+    try:
+        graph = Graph(out)
+    finally:
+        node.needs = before
+    values = [v.value for v in graph.variables]
+    return View(graph, values, [None] * len(values), ["missing"] * len(values),
+                title=f"{node.op} '{node.name}'", schematic=True)
+
+
+def _arity(node, inputs):
+    if inputs is not None:
+        return len(inputs)
+    if node.derivatives:
+        return len(node.derivatives)
+    params = inspect.signature(node.forward).parameters.values()
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        return 1
+    return sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params)
