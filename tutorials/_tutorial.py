@@ -1,0 +1,34 @@
+"""What every tutorial shares: fast mode, where figures go, and how they are shown.
+
+``GRAPHNET_FAST=1`` (set by the test suite) shrinks data and epochs so every
+tutorial runs in seconds. Figures are saved under ``GRAPHNET_OUT`` (default
+``tutorial-output/``) and also shown inline when running in Jupyter.
+"""
+import os
+import pathlib
+
+import matplotlib
+
+try:
+    get_ipython  # noqa: B018, F821 - IPython puts it among the builtins
+    IN_NOTEBOOK = True
+except NameError:
+    IN_NOTEBOOK = False
+    matplotlib.use("Agg")  # a plain script: write files, open no windows
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+FAST = os.environ.get("GRAPHNET_FAST") == "1"
+OUT = pathlib.Path(os.environ.get("GRAPHNET_OUT", "tutorial-output"))
+OUT.mkdir(parents=True, exist_ok=True)
+
+
+def show(fig, name):
+    """Save ``fig`` as OUT/name.png, display it in a notebook, and say where it went."""
+    path = OUT / f"{name}.png"
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    if IN_NOTEBOOK:
+        plt.show()
+    plt.close(fig)
+    print(f"[figure] {path}")
+    return path
