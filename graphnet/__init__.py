@@ -8,6 +8,7 @@ from . import nn
 from .nn import (gelu, hardmax, leaky_relu, log_softmax, maxout, relu, sigmoid, softmax,
                  step, tanh)
 from .check import gradcheck
+from .train import metrics
 
 abs = absolute  # noqa: A001 - NumPy's name, on purpose
 
