@@ -160,3 +160,32 @@ ax.set_xlabel("predicted probability p of the true class")
 ax.set_ylabel("loss")
 ax.legend()
 show(fig, "03_losses")
+
+# %% [markdown]
+# ## Metrics: for people, not for gradients
+#
+# The classifier above outputs probabilities; with the decision threshold 0.5
+# they become labels, and metrics summarise how good those are. The confusion
+# matrix counts true classes (rows) against predicted ones (columns);
+# precision, recall and F1 follow from it. The ROC curve moves the threshold
+# from 1 down to 0, and the area under it (AUC) is the probability that a
+# random positive scores above a random negative.
+
+# %%
+metrics = gn.metrics
+labels = (prob >= 0.5).astype(int)
+print("accuracy", metrics.binary_accuracy(Y, prob))
+print(metrics.confusion_matrix(Y.astype(int), labels))
+print(metrics.classification_report(Y.astype(int), labels, target_names=["class 0", "class 1"]))
+fpr, tpr, _ = metrics.roc_curve(Y, prob)
+auc = metrics.roc_auc_score(Y, prob)
+print(f"AUC = {auc:.3f}")
+assert auc > 0.9
+
+fig, ax = plt.subplots(figsize=(4.5, 4.5))
+ax.plot(fpr, tpr, label=f"logistic regression (AUC {auc:.3f})")
+ax.plot([0, 1], [0, 1], "k:", label="chance")
+ax.set_xlabel("false positive rate")
+ax.set_ylabel("true positive rate")
+ax.legend(loc="lower right")
+show(fig, "03_roc")

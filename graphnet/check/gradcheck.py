@@ -161,7 +161,8 @@ def check_node(node, inputs, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0, name=None):
 def check_graph(graph, only=None, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0):
     """End-to-end rows for the graph's leaves (or just ``only``) plus a row per node."""
     rng = np.random.default_rng(seed)
-    saved = ([v.grad for v in graph.variables], graph.grads, graph.backward_version)
+    saved = ([v.grad for v in graph.variables], graph.grads, graph.forward_version,
+             graph.backward_version)
     feed = {i: _float64(graph.variables[i].value) for i in graph.leaves}
     slots = [graph.slot(v) for v in only] if only is not None else [
         i for i in graph.leaves if graph.needs_grad[i] and feed[i].dtype.kind == "f"]
@@ -177,7 +178,7 @@ def check_graph(graph, only=None, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0):
     rows = []
     try:
         objective()
-        grads = graph.backward(seed=tuple(weights))
+        grads = graph.backward(seed=tuple(weights) if len(weights) > 1 else weights[0])
         node_inputs = [(node, [graph.values[j] for j in ins]) for node, ins, _ in graph.steps]
         for i in slots:
             var = graph.variables[i]
@@ -190,7 +191,7 @@ def check_graph(graph, only=None, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0):
         graph.forward()  # back to the leaves' own values...
         for var, grad in zip(graph.variables, saved[0]):  # ...and their own gradients
             var.grad = grad
-        graph.grads, graph.backward_version = saved[1], saved[2]
+        graph.grads, graph.forward_version, graph.backward_version = saved[1:]
     return rows
 
 

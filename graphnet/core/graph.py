@@ -1,4 +1,5 @@
 """The graph engine: topological order, replayable forward, backward with fan-out."""
+import copy
 import gc
 from contextlib import contextmanager
 
@@ -70,6 +71,9 @@ class Graph:
         self.needs_grad = needs
         # Backward visits only nodes through which some gradient is wanted.
         self._backward_steps = [s for s in reversed(self.steps) if needs[s[2]]]
+        # Until its first replay, the graph shares its nodes (and their caches)
+        # with the eager tensors it was built from; see _take_nodes.
+        self._owns_nodes = False
         # Versions let drawings tell current gradients from stale ones.
         self.forward_version = 0
         self.backward_version = None
@@ -89,10 +93,13 @@ class Graph:
     def slot(self, key):
         """The slot of a variable, given the variable itself or its name."""
         if isinstance(key, str):
-            for i, var in enumerate(self.variables):
-                if var.name == key:
-                    return i
-            raise KeyError(f"no variable named {key!r} in this graph")
+            found = [i for i, var in enumerate(self.variables) if var.name == key]
+            if len(found) > 1:
+                raise GraphError(f"{len(found)} variables are named {key!r} in this graph: "
+                                 "use the variable itself")
+            if not found:
+                raise KeyError(f"no variable named {key!r} in this graph")
+            return found[0]
         try:
             return self._slot[key]
         except (KeyError, TypeError):
@@ -117,6 +124,8 @@ class Graph:
         """Re-run every node on the leaves' current values, or on ``feed``
         (a dict from input variable, or its name, to a new value).
         Returns the output value (a tuple of them for several outputs)."""
+        if not self._owns_nodes:
+            self._take_nodes()
         values = self.values
         for i in self.leaves:
             values[i] = self.variables[i].value
@@ -144,6 +153,19 @@ class Graph:
         self.forward_version += 1
         return self.output_values()
 
+    def _take_nodes(self):
+        """Replace the nodes by copies before the first replay.
+
+        A replay overwrites each node's cache. Were the nodes shared with eager
+        tensors, a later ``tensor.backward()`` would differentiate at the
+        replayed values instead of the tensors' own. Copying once keeps the two
+        apart; every later replay reuses the copies, so nothing is re-traced.
+        """
+        copies = {id(node): copy.copy(node) for node, _, _ in self.steps}
+        self.steps = [(copies[id(node)], ins, out) for node, ins, out in self.steps]
+        self._backward_steps = [(copies[id(node)], ins, out) for node, ins, out in self._backward_steps]
+        self._owns_nodes = True
+
     def output_values(self):
         outs = tuple(self.values[o] for o in self.outputs)
         return outs[0] if len(outs) == 1 else outs
@@ -162,7 +184,15 @@ class Graph:
     def _backward(self, seed, accumulate):
         values = self.values
         grads = [None] * len(values)
-        seeds = seed if isinstance(seed, (tuple, list)) else (seed,) * len(self.outputs)
+        if len(self.outputs) == 1:
+            seeds = (seed,)
+        elif seed is None:
+            seeds = (None,) * len(self.outputs)
+        elif isinstance(seed, (tuple, list)) and len(seed) == len(self.outputs):
+            seeds = seed
+        else:
+            raise GraphError(f"this graph has {len(self.outputs)} outputs: give backward one "
+                             "seed per output, as a tuple, or none")
         for o, s in zip(self.outputs, seeds):
             grads[o] = np.ones_like(values[o]) if s is None else _as_seed(s, values[o], self.variables[o])
         trap, observed = trapping(), events.active()
@@ -191,13 +221,18 @@ class Graph:
                     "backward", k, node, tuple(values[j] for j in ins), values[out],
                     upstream=upstream, input_grads=tuple(input_grads),
                     local=node.local_derivatives(), slots=ins + (out,)))
+        handed_out = set()
         for i, var in enumerate(self.variables):
+            g = grads[i]
             if accumulate and var.grad is not None:
-                if grads[i] is not None:
-                    grads[i] = var.grad + grads[i]
-                else:
-                    grads[i] = var.grad
-            var.grad = grads[i]
+                g = var.grad if g is None else var.grad + g
+            elif type(g) is np.ndarray and (g.base is not None or id(g) in handed_out):
+                # Add passes one array to both inputs and reshape passes views:
+                # each tensor gets an array of its own, safe to change in place.
+                g = g.copy()
+            if type(g) is np.ndarray:
+                handed_out.add(id(g))
+            grads[i] = var.grad = g
         self.grads = grads
         self.backward_version = self.forward_version
         return grads
@@ -220,9 +255,11 @@ def _as_feed(new, traced, var):
         raise OperandError(f"cannot feed {type(value).__name__} {value!r} to "
                            f"{var.role} '{var.label}': expected numbers")
     traced_dtype = np.result_type(traced)
-    if traced_dtype.kind == "f" and arr.dtype.kind != "f":
+    # Like tensor(): Python numbers and lists take the graph's float type;
+    # NumPy floats keep their own.
+    if traced_dtype.kind == "f" and (arr.dtype.kind != "f" or not isinstance(value, (np.ndarray, np.generic))):
         arr = arr.astype(traced_dtype)
-    return arr
+    return arr[()] if arr.ndim == 0 else arr
 
 
 @contextmanager
