@@ -153,6 +153,16 @@ class Graph:
         self.forward_version += 1
         return self.output_values()
 
+    def set_training(self, training):
+        """Switch the nodes that behave differently while training (dropout):
+        a model keeps one graph for training and one for inference."""
+        if not self._owns_nodes:
+            self._take_nodes()
+        for node, _, _ in self.steps:
+            if hasattr(node, "training"):
+                node.training = training
+        return self
+
     def _take_nodes(self):
         """Replace the nodes by copies before the first replay.
 

@@ -29,7 +29,7 @@ class Node:
 
     # Slots, not a __dict__: a scalar graph makes one node per operation, and
     # fewer objects per node means less work for Python's garbage collector.
-    __slots__ = ("id", "_name", "needs")
+    __slots__ = ("id", "_name", "needs", "layer")
     formula = None
     derivatives = None
 
@@ -66,6 +66,11 @@ class Node:
 
     def backward(self, grad_output):
         raise NotImplementedError(f"{type(self).__name__} must implement backward")
+
+    def layer_name(self):
+        """The name of the layer that applied this node, if a layer did."""
+        layer = getattr(self, "layer", None)
+        return getattr(layer, "name", None)
 
     def wants(self, i):
         """Whether input ``i`` needs a gradient (lets costly nodes skip work)."""

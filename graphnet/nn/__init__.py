@@ -1,5 +1,5 @@
 """Activations, losses, initialisers, regularisers and layers."""
-from . import activations, losses
+from . import activations, initializers, layers, losses
 from .activations import (GELU, Hardmax, Identity, LeakyReLU, LogSoftmax, Maxout, ReLU,
                           Sigmoid, Softmax, Step, Tanh, gelu, hardmax, identity, leaky_relu,
                           linear, log_softmax, maxout, relu, sigmoid, softmax, step, tanh)
@@ -8,3 +8,5 @@ from .losses import (BinaryCrossentropy, CategoricalCrossentropy, Hinge, L2Penal
                      binary_crossentropy, categorical_crossentropy, hinge, l2_penalty, mae,
                      mean_absolute_error, mean_squared_error, mse, perceptron_criterion,
                      sparse_categorical_crossentropy)
+from .layers import (L2, Activation, Dense, Dropout, Flatten, Input, Layer, Reshape, l2,
+                     register)

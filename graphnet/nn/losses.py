@@ -376,3 +376,30 @@ def get(identifier):
         return _loss_function(_BY_NAME[identifier])
     except (KeyError, TypeError):
         raise ValueError(f"unknown loss {identifier!r}; known: {', '.join(sorted(_BY_NAME))}") from None
+
+
+_SETTINGS = ("from_logits", "reduction", "margin")
+
+
+def serialize(spec):
+    """A loss as JSON: its Keras name for a loss function, or class and settings
+    for a loss object; metric functions by name. None if it cannot be named."""
+    if isinstance(spec, Loss):
+        return {"class_name": type(spec).__name__,
+                "config": {k: getattr(spec, k) for k in _SETTINGS if hasattr(spec, k)}}
+    name = getattr(spec, "__name__", None)
+    for key, cls in _BY_NAME.items():
+        if name == cls.__name__ and "_" in key:
+            return key
+    return name if isinstance(name, str) and name.isidentifier() else None
+
+
+def deserialize(spec):
+    if isinstance(spec, dict) and "class_name" in spec:
+        classes = {cls.__name__: cls for cls in _BY_NAME.values()}
+        return classes[spec["class_name"]](**spec["config"])
+    if isinstance(spec, list):
+        return [deserialize(s) for s in spec]
+    if isinstance(spec, dict):
+        return {k: deserialize(v) for k, v in spec.items()}
+    return spec
