@@ -9,7 +9,8 @@ from .nn import (gelu, hardmax, leaky_relu, log_softmax, maxout, relu, sigmoid, 
                  step, tanh)
 from .check import gradcheck
 from .train import metrics
-from . import random
+from . import random, viz
+from .viz import draw
 from .random import set_seed
 
 abs = absolute  # noqa: A001 - NumPy's name, on purpose

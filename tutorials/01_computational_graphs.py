@@ -28,6 +28,8 @@
 import numpy as np
 
 import graphnet as gn
+from _tutorial import OUT, show_graph
+from graphnet.viz import Stepper, draw
 
 # %% [markdown]
 # ## The worked example: g = (x + y) * z
@@ -74,11 +76,41 @@ for t in (x, y, z, p, g):
 assert (x.grad, y.grad, z.grad, p.grad, g.grad) == (-3, -3, 4, -3, 1)
 
 # %% [markdown]
+# ## The picture
+#
+# `draw` shows the graph with every value and gradient: value records for the
+# tensors, circles for the operations. With `local` each edge carries the
+# local derivative; with `grad_flow=True` colours show gradient magnitudes.
+
+# %%
+show_graph(draw(g, show=("name", "value", "grad", "local")), "01_worked_example")
+
+# %% [markdown]
+# A drawing made before `backward` shows `grad ?`, never a made-up zero:
+
+# %%
+q = (x * y).exp()
+print("before backward, the drawing reads:", draw(q).source.count("grad ?"), "unknown gradients")
+
+# %% [markdown]
 # ## Stepping through
 #
-# The engine reports every node evaluation as a *step event*. Watching them is
-# how the step-through viewer works; here we just print them. A `Graph` puts
-# the nodes in topological order and replays them.
+# The engine reports every node evaluation as a *step event*. The stepper turns
+# them into frames: one per forward node, then the seed dg/dg = 1, then one per
+# backward node, each with its arithmetic. It writes numbered SVGs and one
+# self-contained HTML page (buttons, a slider, arrow keys) for the projector.
+
+# %%
+stepper = Stepper(g, title="g = (x + y) * z")
+for frame in stepper:
+    print(f"frame {frame.index}: {frame.caption}")
+page = stepper.save_html(OUT / "01_walkthrough.html")
+print("open", page, "in a browser")
+stepper  # in Jupyter, the stepper shows itself here
+
+# %% [markdown]
+# Underneath, the same events can be watched directly. A `Graph` puts the nodes
+# in topological order and replays them:
 
 # %%
 graph = gn.Graph(g)

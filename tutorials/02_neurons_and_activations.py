@@ -20,7 +20,7 @@
 import numpy as np
 
 import graphnet as gn
-from _tutorial import plt, show
+from _tutorial import plt, show, show_graph
 from graphnet.examples.neurons import dense, neuron, neuron_many_inputs
 
 # %% [markdown]
@@ -154,6 +154,13 @@ ax.set_xlabel("layer (0 = input)")
 ax.set_ylabel("|gradient|")
 ax.set_title("gradient shrinking through 10 sigmoids")
 show(fig, "02_vanishing_gradient")
+
+# %% [markdown]
+# On the graph, coloured by gradient magnitude (log scale), the fade from the
+# output back to the input is plain to see:
+
+# %%
+show_graph(gn.viz.draw(h, grad_flow=True, show=("name", "grad")), "02_vanishing_gradient_graph")
 
 # %% [markdown]
 # The same chain with tanh or ReLU loses far less: tanh'(0) = 1 and ReLU'

@@ -32,3 +32,23 @@ def show(fig, name):
     plt.close(fig)
     print(f"[figure] {path}")
     return path
+
+
+def show_graph(digraph, name):
+    """Save a graphnet drawing as OUT/name.svg (and display it in a notebook).
+
+    Without Graphviz's ``dot`` the picture cannot be rendered; the DOT source is
+    saved instead, and the tutorial goes on.
+    """
+    from graphnet.viz import GraphvizMissing, to_svg
+    try:
+        path = OUT / f"{name}.svg"
+        path.write_text(to_svg(digraph), encoding="utf-8")
+    except GraphvizMissing:
+        path = OUT / f"{name}.gv"
+        path.write_text(digraph.source, encoding="utf-8")
+    if IN_NOTEBOOK:
+        from IPython.display import display
+        display(digraph)
+    print(f"[graph] {path}")
+    return path

@@ -1,6 +1,7 @@
 """The graph engine: topological order, replayable forward, backward with fan-out."""
 import copy
 import gc
+import itertools
 from contextlib import contextmanager
 
 import numpy as np
@@ -8,6 +9,9 @@ import numpy as np
 from . import events
 from .errors import GraphError, OperandError, ShapeError, check_finite, node_failed, trapping
 from .variable import Variable
+
+
+_backward_stamps = itertools.count(1)  # tells one backward's gradients from another's
 
 
 class Graph:
@@ -231,7 +235,10 @@ class Graph:
                     "backward", k, node, tuple(values[j] for j in ins), values[out],
                     upstream=upstream, input_grads=tuple(input_grads),
                     local=node.local_derivatives(), slots=ins + (out,)))
+        # The stamp names this backward and the outputs it started from (by id:
+        # variables must not reference their descendants).
         handed_out = set()
+        stamp = (next(_backward_stamps), tuple(sorted(id(self.variables[o]) for o in self.outputs)))
         for i, var in enumerate(self.variables):
             g = grads[i]
             if accumulate and var.grad is not None:
@@ -243,6 +250,7 @@ class Graph:
             if type(g) is np.ndarray:
                 handed_out.add(id(g))
             grads[i] = var.grad = g
+            var.grad_stamp = stamp
         self.grads = grads
         self.backward_version = self.forward_version
         return grads

@@ -16,11 +16,12 @@ class Variable:
     so Python frees them by reference counting without waking the cyclic collector.
     """
 
-    __slots__ = ("value", "grad", "node", "parents", "name", "role", "requires_grad")
+    __slots__ = ("value", "grad", "grad_stamp", "node", "parents", "name", "role", "requires_grad")
 
     def __init__(self, value, role="input", name=None, requires_grad=False):
         self.value = value
         self.grad = None
+        self.grad_stamp = None  # (backward number, ids of its outputs): who wrote .grad
         self.node = None
         self.parents = ()
         self.name = name

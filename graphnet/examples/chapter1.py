@@ -5,6 +5,7 @@
   ``output``; or ``node_0_0`` ... for two hidden layers), evaluated one row or
   many rows at a time, as graphs whose every weight is a parameter node.
 """
+import pathlib
 import re
 
 import numpy as np
@@ -125,6 +126,8 @@ def tour(out_dir=None):
     print(f"  dg/dp = z = {d['p']:g}, dg/dz = p = {d['z']:g}, "
           f"dg/dx = dg/dp * 1 = {d['x']:g}, dg/dy = dg/dp * 1 = {d['y']:g}\n")
     print(table(t), "\n")
+    if out_dir is not None:
+        _write_pictures(t["g"], out_dir)
 
     for activation in ("tanh", "relu"):
         net = HandWiredNetwork(ONE_HIDDEN_LAYER, activation)
@@ -139,3 +142,16 @@ def tour(out_dir=None):
           f"{credit_assignment_depth(out)}")
     rows = [[3, 5], [1, -1], [0, 0], [8, 4]]
     print(f"row by row over {rows}: {net.predict(rows).tolist()}\n")
+
+
+def _write_pictures(g, out_dir):
+    from ..viz import GraphvizMissing, write_walkthrough
+    folder = pathlib.Path(out_dir) / "01_worked_example"
+    try:
+        paths = write_walkthrough(g, folder, title="g = (x + y) * z")
+    except GraphvizMissing as exc:
+        print(f"(no pictures: {exc})\n")
+        return
+    print("Step through the forward and backward passes, one node per frame:")
+    print(f"  open {paths['html']} in a browser (arrow keys step; works offline)")
+    print(f"  frames: {len(paths['frames'])} SVGs in {folder}; the finished graph: {paths['graph']}\n")

@@ -248,7 +248,8 @@ def apply(node, *args):
     except Exception as exc:
         raise node_failed(node, [a.value for a in args], exc) from exc
     result = Tensor.__new__(Tensor)
-    result.value, result.grad, result.node, result.parents = out, None, node, args
+    result.value, result.grad, result.grad_stamp = out, None, None
+    result.node, result.parents = node, args
     result.name, result.role, result.requires_grad = None, "op", requires_grad
     if _trap[0]:
         check_finite(node, "forward", "output", out)

@@ -6,11 +6,13 @@ before backward, or after the values changed, never passes off missing or
 stale gradients as real ones. Tensors, Graphs and Nodes are built in; a model
 registers its own adapter with ``register_adapter(Model, lambda m: m.graph)``.
 """
+import copy
 import inspect
 from dataclasses import dataclass, replace
 from typing import Optional
 
 from ..core import Graph, Node, Variable
+from ..ops.tensor import as_array
 
 # Gradient status of one variable, as a drawing shows it:
 #   'ok'       computed from the values shown;
@@ -79,13 +81,17 @@ def graph_view(graph):
 
 
 def tensors_view(outputs):
-    """Eager tensors keep only ``.grad``: the gradients belong to this drawing
-    when every output holds one (backward ran from here); otherwise any ``.grad``
-    found came from some other backward, and is not shown as if it were this one's."""
+    """Eager tensors keep ``.grad`` and the stamp of the backward that wrote it,
+    naming the outputs that backward started from: a gradient belongs to this
+    drawing when that backward started from exactly these outputs."""
     graph = Graph(outputs)
-    status = "ok" if all(o.grad is not None for o in outputs) else "missing"
-    grads = [v.grad for v in graph.variables] if status == "ok" else [None] * len(graph)
-    return View(graph, list(graph.values), grads, _statuses(graph, status))
+    stamp = outputs[0].grad_stamp
+    ours = (stamp is not None and stamp[1] == tuple(sorted(id(o) for o in outputs))
+            and all(o.grad is not None and o.grad_stamp == stamp for o in outputs))
+    grads = [v.grad if ours and v.grad_stamp == stamp else None for v in graph.variables]
+    statuses = [("ok" if g is not None else "missing") if need else "none"
+                for g, need in zip(grads, graph.needs_grad)]
+    return View(graph, list(graph.values), grads, statuses)
 
 
 def _statuses(graph, status):
@@ -97,9 +103,9 @@ def node_view(node, inputs=None):
     the formula, and the local derivative by each input on its edge."""
     arity = _arity(node, inputs)
     names = ("x",) if arity == 1 else ("a", "b") if arity == 2 else tuple(f"in{i}" for i in range(arity))
-    leaves = [Variable(None if inputs is None else inputs[i], "input", names[i], True)
-              for i in range(arity)]
-    out = Variable(None, "op")
+    values = [None] * arity if inputs is None else [as_array(v) for v in inputs]
+    leaves = [Variable(values[i], "input", names[i], True) for i in range(arity)]
+    out = Variable(_output(node, values), "op")
     out.node, out.parents = node, tuple(leaves)
     before = node.needs  # a Graph marks the nodes it holds; this one may belong to another
     try:
@@ -109,6 +115,17 @@ def node_view(node, inputs=None):
     values = [v.value for v in graph.variables]
     return View(graph, values, [None] * len(values), ["missing"] * len(values),
                 title=f"{node.op} '{node.name}'", schematic=True)
+
+
+def _output(node, values):
+    """The node's output on ``values``, computed by a copy: the node itself may
+    belong to a graph whose backward still needs what its forward cached."""
+    if any(v is None for v in values):
+        return None
+    try:
+        return copy.copy(node).forward(*values)
+    except Exception:  # a drawing shows '?' rather than fail on a node it cannot run
+        return None
 
 
 def _arity(node, inputs):

@@ -14,16 +14,19 @@ OP_FILL = "#f2f2f2"
 COMPOSITE_FILL = "#efe7ff"
 CLUSTER_FILL = "#faf7ff"
 EDGE = "#555555"
+BORDER = "#444444"
+OUTPUT_BORDER = "#1a7f37"
 MUTED = "#888888"          # unknown ('?') and stale text
 CURRENT_FILL = "#ffd23f"   # the node being evaluated in a step-through frame
 FRESH_FILL = "#fff3b0"     # a value or gradient computed by the current step
+READ_FILL = "#dcebff"      # one the current step reads
 INPUT_EDGE = "#1f6feb"     # edges feeding the current node
 OUTPUT_EDGE = "#d62828"    # edges leaving it
 ZERO_GRAD = "#bdbdbd"
 
 # Gradient magnitude, low to high: vanishing gradients come out blue, healthy
-# ones pale, exploding ones red, so both failures stand out against the middle.
-RAMP = ("#2c7bb6", "#7fbfdf", "#e8f3c8", "#fdae61", "#d7191c")
+# ones green, exploding ones red; every stop stays visible as an edge on white.
+RAMP = ("#3b4cc0", "#2b9fc6", "#3fa34d", "#e8b100", "#d7191c")
 
 
 def ramp(t):
@@ -64,12 +67,13 @@ class GradScale:
 
     def __init__(self, magnitudes=(), low=None, high=None):
         logs = [math.log10(m) for m in magnitudes if m is not None and m > 0 and math.isfinite(m)]
-        lo = math.floor(min(logs)) if logs else -3
-        hi = math.ceil(max(logs)) if logs else 1
+        # The slack keeps float32's 1e-6 (9.9999997e-07) in the decade of 1e-06.
+        lo = math.floor(min(logs) + 1e-4) if logs else -3
+        hi = math.ceil(max(logs) - 1e-4) if logs else 1
         if low is not None:
-            lo = math.floor(math.log10(low))
+            lo = math.floor(math.log10(low) + 1e-4)
         if high is not None:
-            hi = math.ceil(math.log10(high))
+            hi = math.ceil(math.log10(high) - 1e-4)
         if hi - lo < 2:  # a single magnitude sits mid-scale, not at an end
             lo, hi = lo - 1, hi + 1
         self.lo, self.hi = lo, hi

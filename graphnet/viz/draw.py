@@ -3,7 +3,6 @@
 Values are records (name | value | grad), operations small circles with the op
 symbol, edges run left to right in the order of the forward pass.
 """
-import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -14,8 +13,10 @@ from . import colors
 from .adapters import view_of
 from .colors import GradScale
 from .format import is_scalar, magnitude, shape_text, summary
-from .labels import FONT, FONT_SIZE, SMALL, cell, heatmap, legend, table, text, width_for
-from .plan import Elided, OpItem, VarItem, is_composite, make_plan
+from .formulas import derivative_formula, display_name, local_value
+from .labels import FONT, FONT_SIZE, SMALL, cell, heatmap, legend, stack, table, text
+from .plan import OpItem, VarItem, make_plan
+from .render import Drawing
 
 SHOW = frozenset({"name", "shape", "value", "grad", "local", "formula"})
 DEFAULT_SHOW = ("name", "shape", "value", "grad")
@@ -32,6 +33,8 @@ class Emphasis:
     phase: Optional[str] = None           # 'forward' | 'backward' | None
     fresh_values: set = field(default_factory=set)  # slots this step just computed
     fresh_grads: set = field(default_factory=set)
+    read_values: set = field(default_factory=set)   # slots this step reads
+    read_grads: set = field(default_factory=set)
     seed: Optional[int] = None            # slot seeded with d(out)/d(out) = 1
     notes: dict = field(default_factory=dict)  # input position -> text beside that edge
 
@@ -47,6 +50,9 @@ class Options:
     caption: Optional[str] = None
     caption_width: Optional[int] = None
     widths: dict = field(default_factory=dict)  # (item id, cell) -> minimum points
+    # (op item id, input position) -> points reserved for a note beside that edge
+    # in every frame, so notes neither overlap nor move the layout when they appear.
+    note_widths: dict = field(default_factory=dict)
     emphasis: Emphasis = field(default_factory=Emphasis)
 
 
@@ -159,16 +165,18 @@ def inner_backward(graph, seed):
 # --- the Digraph ------------------------------------------------------------
 def render(plan, view, options):
     states = States(view)
-    dot = graphviz.Digraph(
+    dot = Drawing(
         "graphnet",
         graph_attr={"rankdir": options.rankdir, "fontname": FONT, "nodesep": "0.25",
                     "ranksep": "0.35", "forcelabels": "true", "labelloc": "t",
                     "labeljust": "l", "bgcolor": "white"},
-        node_attr={"fontname": FONT, "fontsize": str(FONT_SIZE), "shape": "plaintext"},
+        # No margin or minimum size: edges then end at the record's border.
+        node_attr={"fontname": FONT, "fontsize": str(FONT_SIZE), "shape": "plaintext",
+                   "margin": "0", "width": "0", "height": "0"},
         edge_attr={"fontname": FONT, "fontsize": str(SMALL), "color": colors.EDGE,
                    "arrowsize": "0.7"})
     bodies = {None: dot}
-    for cluster_id, (label, _, _) in plan.clusters.items():
+    for cluster_id, (label, _) in plan.clusters.items():
         sub = graphviz.Digraph(cluster_id)
         sub.attr(label=f"{label}", style="rounded,dashed,filled", fillcolor=colors.CLUSTER_FILL,
                  color="#7a5cc7", fontname=FONT, fontsize=str(SMALL + 2), tooltip=label)
@@ -189,8 +197,6 @@ def render(plan, view, options):
         bodies[parent].subgraph(bodies[cluster_id])
     caption = options.caption if options.caption is not None else options.title
     label = legend(options.grad_scale if options.grad_flow else None, caption, options.caption_width)
-    if plan.hidden_ops and caption is None and label is None:
-        label = None
     if label:
         dot.attr(label=label)
     return dot
@@ -245,35 +251,52 @@ def _var_node(body, item, states, options):
     role = "output" if item.is_output else var.role
     row = []
     if "name" in texts:
-        row.append(cell(text(texts["name"], bold=True), fill=colors.ROLE_FILL[role],
+        first, *more = texts["name"].split("\n")  # the name, then shape and sharing, smaller
+        markup = "<BR/>".join([text(first, bold="name" in options.show, size=None)]
+                              + [text(line, size=SMALL + 1) for line in more])
+        row.append(cell(markup, fill=colors.ROLE_FILL[role],
                         width=options.widths.get((item.id, "name"))))
     if "value" in texts:
         value = states.value(item)
-        fresh = root and item.slot in emph.fresh_values
-        row.append(cell(_value_markup(texts["value"], value, value is None, options),
-                        fill=colors.FRESH_FILL if fresh else None,
+        row.append(cell(_value_markup(texts["value"], value, var.value, options),
+                        fill=_emphasis_fill(root, item.slot, emph.fresh_values, emph.read_values),
                         width=options.widths.get((item.id, "value"))))
     if "grad" in texts:
         row.append(_grad_cell(item, texts["grad"], states, options))
     if not row:
         row.append(cell(text(var.label), fill=colors.ROLE_FILL[role]))
-    border, colour = (2, None) if item.is_output else (1, None)
+    # Emphasis recolours the border but never thickens it: a frame's layout must
+    # not move when another node becomes the current one.
+    border, colour = (3, colors.OUTPUT_BORDER) if item.is_output else (2, colors.BORDER)
     step = emph.step
     if root and step is not None:
         _, ins, out = item.level.graph.steps[step]
         if item.slot == out:
-            border, colour = 3, colors.OUTPUT_EDGE
+            colour = colors.OUTPUT_EDGE
         elif item.slot in ins:
-            border, colour = 3, colors.INPUT_EDGE
+            colour = colors.INPUT_EDGE
     style = "rounded" if var.role == "parameter" else ("dashed" if var.role == "constant" else None)
     body.node(item.id, label=table([row], border=border, colour=colour, style=style),
               tooltip=f"{var.role} {var.label}", **{"class": f"var {var.role}"})
 
 
-def _value_markup(line, value, unknown, options):
-    markup = text(line, colors.MUTED if unknown else None)
-    if options.heatmap and value is not None and not is_scalar(value):
-        markup += "<BR/>" + heatmap(value)
+def _emphasis_fill(root, slot, fresh, read):
+    """Yellow for what the current step writes, blue for what it reads."""
+    if not root:
+        return None
+    if slot in fresh:
+        return colors.FRESH_FILL
+    if slot in read:
+        return colors.READ_FILL
+    return None
+
+
+def _value_markup(line, value, traced, options):
+    markup = text(line, colors.MUTED if value is None else None)
+    if options.heatmap:
+        shaped = value if value is not None else traced
+        if shaped is not None and not is_scalar(shaped):  # unknown: same size, blank
+            markup = stack(markup, heatmap(shaped, blank=value is None))
     return markup
 
 
@@ -283,50 +306,51 @@ def _grad_cell(item, line, states, options):
     fill = None
     if options.grad_flow and options.grad_scale is not None and grad is not None:
         fill = options.grad_scale.colour(magnitude(grad))
-    if root and (item.slot in emph.fresh_grads or item.slot == emph.seed):
-        fill = colors.FRESH_FILL
+    fill = _emphasis_fill(root, item.slot, emph.fresh_grads | {emph.seed}, emph.read_grads) or fill
     muted = status in ("missing", "stale")
     markup = text(line, colors.MUTED if muted else colors.ink(fill), italic=status == "stale")
-    if options.heatmap and grad is not None and not is_scalar(grad):
-        markup += "<BR/>" + heatmap(grad)
+    traced = item.var.value
+    if options.heatmap and traced is not None and not is_scalar(traced):
+        markup = stack(markup, heatmap(grad if grad is not None else traced, blank=grad is None))
     return cell(markup, fill=fill, width=options.widths.get((item.id, "grad")),
                 style="dashed" if status == "stale" else None)
 
 
 def op_symbol(node):
-    symbol = SYMBOLS.get(node.op, node.op.lower())
-    args = node.describe()
-    return f"{symbol}\n{args}" if args and node.op != "GetItem" else (
-        args if node.op == "GetItem" else symbol)
+    """What an op's circle says, and its settings for a second line: ('sum', 'axis=1')."""
+    if node.op == "GetItem":
+        return node.describe(), ""
+    return SYMBOLS.get(node.op, node.op.lower()), node.describe()
 
 
 def _op_node(body, item, states, options):
     node, emph = item.node, options.emphasis
     _, _, out = item.level.graph.steps[item.step]
     current = item.level.parent is None and item.step == emph.step
-    out_label = item.level.graph.variables[out].label
-    tooltip = f"{node.name}: {node.label}" + (f" = {node.formula}" if node.formula else "")
-    attrs = {"tooltip": tooltip, "class": "op current" if current else "op",
-             "style": "filled", "fillcolor": colors.CURRENT_FILL if current else colors.OP_FILL,
-             "penwidth": "3" if current else "1"}
-    if item.collapsed_composite:
-        lines = [text(node.label, bold=True), text(node.name, size=SMALL)]
-        body.node(item.id, label="<" + "<BR/>".join(lines) + ">", shape="box",
-                  style="rounded,filled", peripheries="2",
-                  **{**attrs, "style": "rounded,filled",
-                     "fillcolor": colors.CURRENT_FILL if current else colors.COMPOSITE_FILL})
-        return
-    symbol = op_symbol(node)
-    lines = [text(symbol.split("\n")[0], size=FONT_SIZE + 4, bold=True)]
-    lines += [text(extra, size=SMALL) for extra in symbol.split("\n")[1:]]
+    composite = item.collapsed_composite
+    symbol, settings = op_symbol(node)
+    lines = [text(symbol, size=FONT_SIZE + 4, bold=True)]
+    if settings:
+        lines.append(text(settings, size=SMALL))
     if "formula" in options.show and node.formula:
         lines.append(text(node.formula, size=SMALL))
-    if "name" in options.show and out_label != node.name:
+    if "name" in options.show and item.level.graph.variables[out].label != node.name:
         lines.append(text(node.name, size=SMALL))
     short = len(lines) == 1 and len(symbol) <= 2
+    fill = colors.CURRENT_FILL if current else colors.COMPOSITE_FILL if composite else colors.OP_FILL
+    tooltip = f"{node.name}: {node.label}" + (f" = {node.formula}" if node.formula else "")
+    if composite:
+        tooltip += " (composite: draw(..., expand=True) opens it)"
+    # The SVG id names the node (op-mul_1), so that a page, a test or a person can
+    # find it; the class marks the current node of a step-through frame. A double
+    # border marks a composite node drawn closed.
     body.node(item.id, label="<" + "<BR/>".join(lines) + ">",
               shape="circle" if short else "ellipse", margin="0.04",
-              width="0.45" if short else "0", height="0.45" if short else "0", **attrs)
+              width="0.45" if short else "0", height="0.45" if short else "0",
+              style="filled", fillcolor=fill, penwidth="3" if current else "1",
+              peripheries="2" if composite else "1", tooltip=tooltip, id=f"op-{node.name}",
+              **{"class": " ".join(["op"] + (["composite"] if composite else [])
+                                   + (["current"] if current else []))})
 
 
 def _elided_node(body, item):
@@ -351,12 +375,18 @@ def _edge(dot, edge, states, options):
         target_out = edge.level.graph.steps[emph.step][2]
         if edge.op is not None and edge.op.level.parent is None and edge.op.step == emph.step:
             attrs.update(color=colors.INPUT_EDGE, penwidth="2.5")
-            if edge.position in emph.notes:
-                attrs["xlabel"] = emph.notes[edge.position]
-                attrs["fontcolor"] = colors.INPUT_EDGE
-        elif edge.op is None and edge.slot == target_out and edge.tail.endswith(f"op{target_out}"):
+        elif edge.producer is not None and edge.producer.step == emph.step and edge.slot == target_out:
             attrs.update(color=colors.OUTPUT_EDGE, penwidth="2.5")
-    if "local" in options.show and edge.op is not None:
+    reserved = options.note_widths.get((edge.op.id, edge.position)) if edge.op else None
+    if reserved:
+        current = edge.op.level.parent is None and edge.op.step == emph.step
+        note = emph.notes.get(edge.position, "") if current else ""
+        # A fixed-size cell: the label takes the same room with a note or without.
+        box = (f'<TD WIDTH="{reserved}" HEIGHT="{SMALL + 8}" FIXEDSIZE="TRUE">'
+               f'{text(note, colors.INPUT_EDGE, SMALL + 2)}</TD>')
+        attrs["label"] = f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0"><TR>{box}</TR></TABLE>>'
+
+    elif "local" in options.show and edge.op is not None:
         local = local_text(edge.op, edge.position, values)
         if local:
             attrs["label"] = local
@@ -364,33 +394,11 @@ def _edge(dot, edge, states, options):
 
 
 # --- local derivatives as text ------------------------------------------------
-def derivative_formula(node, position, labels):
-    """The node's derivative text for input ``position`` with its placeholder
-    letters (x; a, b) replaced by the inputs' labels: Mul's 'b' becomes 'z'."""
-    if not node.derivatives or position >= len(node.derivatives):
-        return None
-    formula = node.derivatives[position]
-    letters = ("x",) if len(labels) == 1 else ("a", "b") if len(labels) == 2 else ()
-    names = dict(zip(letters, labels))
-    return re.sub(r"\b[abx]\b", lambda m: names.get(m.group(0), m.group(0)), formula)
-
-
-def local_value(node, position):
-    """d(output)/d(input ``position``) from the node's last forward, when it has one."""
-    try:
-        local = node.local_derivatives()
-    except Exception:  # never ran forward (a schematic), or cannot say
-        return None
-    if local is None or position >= len(local):
-        return None
-    return local[position]
-
-
 def local_text(op, position, values):
     node = op.node
     graph = op.level.graph
     _, ins, out = graph.steps[op.step]
-    labels = [graph.variables[j].label for j in ins]
+    labels = [display_name(graph.variables[j]) for j in ins]
     out_label = graph.variables[out].label
     formula = derivative_formula(node, position, labels)
     known = values[out] is not None

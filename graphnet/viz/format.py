@@ -38,7 +38,10 @@ def summary(value, unknown="?"):
     finite = arr[np.isfinite(arr)] if arr.dtype.kind == "f" else arr
     if finite.size == 0:
         return "no finite values"
-    text = f"min {number(finite.min())}  mean {number(finite.mean())}  max {number(finite.max())}"
+    lo, hi = finite.min(), finite.max()
+    if lo == hi and finite.size == arr.size:
+        return f"all {number(lo)}"
+    text = f"min {number(lo)}  mean {number(finite.mean())}  max {number(hi)}"
     if finite.size < arr.size:
         text += f"  ({arr.size - finite.size} not finite)"
     return text

@@ -84,15 +84,14 @@ class Edge:
     slot: int                    # the variable the edge carries (its gradient colours it)
     op: Optional[OpItem] = None  # for an edge into an op: the op ...
     position: int = 0            # ... and which of its inputs
+    producer: Optional[OpItem] = None  # for an edge out of an op: the op
 
 
 @dataclass
 class Plan:
-    levels: list
     items: list = field(default_factory=list)     # VarItem | OpItem | Elided, in drawing order
     edges: list = field(default_factory=list)
-    clusters: dict = field(default_factory=dict)  # id -> (label, parent cluster id, node)
-    hidden_ops: int = 0
+    clusters: dict = field(default_factory=dict)  # id -> (label, parent cluster id)
 
     def cluster_of(self, item):
         return item.level.cluster if isinstance(item, (VarItem, OpItem)) else None
@@ -106,12 +105,9 @@ class Plan:
 
 
 def make_plan(view, expand=False, max_nodes=None, max_fanout=8, keep=None):
-    root = Level(view.graph, "")
-    plan = Plan([root])
-    graph = view.graph
-    regions = _repeated_regions(graph, max_nodes, keep) if max_nodes else []
-    plan.hidden_ops = sum(len(r.steps) for r in regions)
-    _plan_level(plan, root, view.values, regions, expand, 0)
+    plan = Plan()
+    regions = _repeated_regions(view.graph, max_nodes, keep) if max_nodes else []
+    _plan_level(plan, Level(view.graph, ""), view.values, regions, expand, 0)
     if max_fanout:
         _split_shared_leaves(plan, max_fanout)
     return plan
@@ -138,38 +134,50 @@ def _plan_level(plan, level, values, regions, expand, depth, bound=None):
             return k not in region_of or slot in outputs
         return any(c not in region_of for c in consumers[slot]) or slot in outputs
 
+    items = {}  # slot -> its VarItem, appended when first needed: reading order
     for slot in range(len(graph)):
         if slot in bound:
             rep[slot] = bound[slot]
         elif drawn_var(slot):
-            item = VarItem(f"{prefix}v{slot}", level, slot, is_output=slot in outputs and level.parent is None)
-            plan.items.append(item)
-            rep[slot] = item.id
+            items[slot] = VarItem(f"{prefix}v{slot}", level, slot,
+                                  is_output=slot in outputs and level.parent is None)
+            rep[slot] = items[slot].id
         elif slot in producer:
             rep[slot] = region_of[producer[slot]].id
         # else: a leaf that only elided steps use; it disappears with them
 
-    for region in regions:
-        plan.items.append(Elided(region.id, region.blocks, len(region.steps), region.pattern))
+    def place(slot):
+        item = items.pop(slot, None)
+        if item is not None:
+            plan.items.append(item)
 
-    regions_ids = {r.id for r in regions}
+    region_ids = {r.id for r in regions}
     linked = set()
 
-    def link(tail, head, slot, op=None, position=0):
+    def link(tail, head, slot, op=None, position=0, producer=None):
         if tail is None or tail == head:
             return
-        if tail in regions_ids or head in regions_ids:  # a region joins each neighbour once
+        if tail in region_ids or head in region_ids:  # a region joins each neighbour once
             if (tail, head) in linked:
                 return
             linked.add((tail, head))
-        plan.edges.append(Edge(tail, head, level, slot, op, position))
+        plan.edges.append(Edge(tail, head, level, slot, op, position, producer))
 
+    for slot in list(items):  # leaves nothing uses (a lone output, say) come first
+        if not consumers[slot] and slot not in producer:
+            place(slot)
     for k, (node, ins, out) in enumerate(graph.steps):
+        for j in ins:  # leaves appear where they are first used: x, y before z
+            place(j)
         region = region_of.get(k)
         if region is not None:
+            if region.id not in linked:
+                linked.add(region.id)
+                plan.items.append(Elided(region.id, region.blocks, len(region.steps), region.pattern))
             for j in ins:
                 link(rep.get(j), region.id, j)
             link(region.id, rep.get(out), out)
+            place(out)
             continue
         inner = _expansion(plan, level, k, values, expand, depth)
         if inner is not None:
@@ -178,12 +186,13 @@ def _plan_level(plan, level, values, regions, expand, depth, bound=None):
                          if _holds(sub.graph, w)}
             sub_bound[sub.graph.outputs[0]] = rep[out]
             _plan_level(plan, sub, sub.graph.values, [], expand, depth + 1, sub_bound)
-            continue
-        op = OpItem(f"{prefix}op{out}", level, k, collapsed_composite=is_composite(node))
-        plan.items.append(op)
-        for position, j in enumerate(ins):
-            link(rep.get(j), op.id, j, op, position)
-        link(op.id, rep[out], out)
+        else:
+            op = OpItem(f"{prefix}op{out}", level, k, collapsed_composite=is_composite(node))
+            plan.items.append(op)
+            for position, j in enumerate(ins):
+                link(rep.get(j), op.id, j, op, position)
+            link(op.id, rep[out], out, producer=op)
+        place(out)
 
 
 def _holds(graph, var):
@@ -233,10 +242,8 @@ def _expansion(plan, level, k, values, expand, depth):
     if result is None or any(result is w for w in wrappers):
         return None
     cluster = f"cluster_{level.prefix}{k}"
-    plan.clusters[cluster] = (f"{node.label} '{node.name}'", level.cluster, node)
-    sub = Level(Graph(result), f"{level.prefix}c{k}.", level, k, cluster)
-    plan.levels.append(sub)
-    return wrappers, sub
+    plan.clusters[cluster] = (f"{node.label} '{node.name}'", level.cluster)
+    return wrappers, Level(Graph(result), f"{level.prefix}c{k}.", level, k, cluster)
 
 
 # --- collapsing repeated blocks ---------------------------------------------
@@ -270,9 +277,10 @@ def _repeated_regions(graph, max_nodes, keep=None):
 
 
 def _longest_repeat(signatures, max_nodes, remaining, keep):
-    """(start, period, blocks, blocks kept at each end) of the run that hides the
-    most operations, or None. Runs of periods up to MAX_PERIOD are searched."""
-    n, best, best_hidden = len(signatures), None, 0
+    """(start, period, blocks, blocks kept at each end) of the longest run of
+    repeated blocks, or None. The shortest period wins a tie: (Mul, Add, Tanh)
+    x 20 rather than (Mul, Add, Tanh, Mul, Add, Tanh) x 10."""
+    n, best, best_length = len(signatures), None, 0
     for period in range(1, min(MAX_PERIOD, n // 2) + 1):
         i = 0
         while i + period < n:
@@ -283,10 +291,10 @@ def _longest_repeat(signatures, max_nodes, remaining, keep):
             while j + period < n and signatures[j] == signatures[j + period]:
                 j += 1
             blocks = (j - i) // period + 1
-            kept = keep if keep is not None else _blocks_to_keep(blocks, period, max_nodes, remaining)
-            hidden = (blocks - 2 * kept) * period
-            if blocks - 2 * kept >= 2 and hidden > best_hidden:
-                best, best_hidden = (i, period, blocks, kept), hidden
+            if blocks * period > best_length:
+                kept = keep if keep is not None else _blocks_to_keep(blocks, period, max_nodes, remaining)
+                if blocks - 2 * kept >= 2:
+                    best, best_length = (i, period, blocks, kept), blocks * period
             i = j + 1
     return best
 

@@ -1,0 +1,227 @@
+"""Stepper: one frame per forward and backward node of g = (x + y) * z, x = 1,
+y = 3, z = -3, checked in each frame's caption, DOT source and SVG text."""
+import re
+import shutil
+import sys
+import types
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+
+import graphnet as gn
+from graphnet.core import Node
+from graphnet.ops import apply
+from graphnet.viz import GraphvizMissing, Stepper, write_walkthrough
+
+SVG = "{http://www.w3.org/2000/svg}"
+needs_dot = pytest.mark.skipif(not shutil.which("dot"), reason="Graphviz's dot is missing")
+
+
+def worked_example():
+    x, y, z = gn.tensor(1.0, name="x"), gn.tensor(3.0, name="y"), gn.tensor(-3.0, name="z")
+    p = x + y
+    return p, p * z
+
+
+def svg_texts(svg):
+    return ["".join(t.itertext()) for t in ET.fromstring(svg.encode()).iter(f"{SVG}text")]
+
+
+def highlighted(svg):
+    """The SVG ids of the nodes a frame marks as current (op-<node name>)."""
+    return [g.get("id") for g in ET.fromstring(svg.encode()).iter(f"{SVG}g")
+            if "current" in (g.get("class") or "").split()]
+
+
+def view_box(svg):
+    return ET.fromstring(svg.encode()).get("viewBox")
+
+
+@pytest.fixture(scope="module")
+def example():
+    p, g = worked_example()
+    return p, g, Stepper(g)
+
+
+def test_one_frame_per_node_and_phase(example):
+    p, g, stepper = example
+    add, mul = p.node.name, g.node.name
+    assert [f.phase for f in stepper] == ["start", "forward", "forward", "seed", "backward", "backward"]
+    assert [f.node for f in stepper] == ["", add, mul, g.label, mul, add]
+
+
+def test_captions_show_the_arithmetic(example):
+    p, g, stepper = example
+    P, G = p.label, g.label
+    captions = [f.caption for f in stepper]
+    assert captions[0] == "start: the inputs are known (x = 1, y = 3, z = -3); every other value is ?"
+    assert captions[1] == f"forward 1/2: {P} = x + y = 1 + 3 = 4"
+    assert captions[2] == f"forward 2/2: {G} = {P} * z = 4 * (-3) = -12"
+    assert captions[3] == f"backward starts at the output: d{G}/d{G} = 1"
+    assert captions[4].split("\n") == [
+        f"backward 1/2: {G} ({P} * z)",
+        f"d{G}/d{P} = upstream × local z = 1 × (-3) = -3",
+        f"d{G}/dz = upstream × local {P} = 1 × 4 = 4"]
+    assert captions[5].split("\n")[1:] == [
+        f"d{G}/dx = upstream × local 1 = (-3) × 1 = -3",
+        f"d{G}/dy = upstream × local 1 = (-3) × 1 = -3"]
+
+
+def test_each_frame_shows_what_is_known_so_far(example):
+    p, g, stepper = example
+    sources = [stepper.digraph(i).source for i in range(len(stepper))]
+    grads = [re.findall(r">(?:<I>)?grad ([^<]+)<", s) for s in sources]
+    values = [re.findall(r">value ([^<]+)<", s) for s in sources]
+    assert [v.count("?") for v in values] == [2, 1, 0, 0, 0, 0]
+    assert [gr.count("?") for gr in grads] == [5, 5, 5, 4, 2, 0]
+    assert sorted(grads[4]) == sorted(["?", "?", "-3", "4", "1"])
+    assert sorted(grads[5]) == sorted(["-3", "-3", "-3", "4", "1"])
+    # the local derivative times the upstream gradient, beside each input edge
+    assert "1 × -3 = -3" in sources[4] and "1 × 4 = 4" in sources[4]
+
+
+@needs_dot
+def test_svg_frames_highlight_the_current_node_and_keep_their_layout(example):
+    p, g, stepper = example
+    svgs = stepper.svgs()
+    add, mul = f"op-{p.node.name}", f"op-{g.node.name}"
+    assert [highlighted(s) for s in svgs] == [[], [add], [mul], [], [mul], [add]]
+    texts = [svg_texts(s) for s in svgs]
+    assert "value ?" in texts[1] and "value 4" in texts[1] and "value -12" not in texts[1]
+    assert texts[4].count("grad ?") == 2 and "grad 4" in texts[4]
+    assert texts[5].count("grad -3") == 3
+    assert len({view_box(s) for s in svgs}) == 1  # nothing moves from frame to frame
+
+
+def test_fan_out_gradients_are_partial_until_every_use_is_done():
+    x = gn.tensor(2.0, name="x")
+    q = x * x + x  # dq/dx = 2x + 1 = 5, from three uses of x
+    stepper = Stepper(q)
+    add_frame, mul_frame = stepper[-2], stepper[-1]
+    assert "grad 1 (partial)" in stepper.digraph(add_frame.index).source
+    assert ">grad 5<" in stepper.digraph(mul_frame.index).source
+    assert "+= upstream × local" in mul_frame.caption and "now 5" in mul_frame.caption
+
+
+def test_a_graph_is_stepped_with_the_values_it_holds():
+    p, g = worked_example()
+    graph = gn.Graph(g)
+    graph.forward({"x": 2.0})
+    stepper = Stepper(graph)
+    assert stepper[1].caption.endswith("= 2 + 3 = 5")
+    assert stepper[2].caption.endswith("= 5 * (-3) = -15")
+
+
+class Sigmoid(Node):
+    formula = "1 / (1 + exp(-x))"
+    derivatives = ("σ(x) (1 - σ(x))",)
+
+    def forward(self, x):
+        self.y = 1.0 / (1.0 + np.exp(-x))
+        return self.y
+
+    def backward(self, grad):
+        return (grad * self.y * (1.0 - self.y),)
+
+    def local_derivatives(self):
+        return (self.y * (1.0 - self.y),)
+
+    def expand(self, x):
+        return 1.0 / (1.0 + (-x).exp())
+
+
+def test_expanded_composite_fills_in_with_its_own_step():
+    w = gn.parameter(0.5, name="w")
+    s = apply(Sigmoid(), w * 2.0)
+    stepper = Stepper(s * 3.0, expand=True)
+    name = s.node.name
+
+    def cluster(frame):
+        return stepper.digraph(frame.index).source.split("subgraph cluster")[1]
+
+    before = next(f for f in stepper if f.phase == "forward" and f.node != name)
+    after = next(f for f in stepper if f.phase == "forward" and f.node == name)
+    back = next(f for f in stepper if f.phase == "backward" and f.node == name)
+    assert ">value ?<" in cluster(before) and ">value ?<" not in cluster(after)
+    assert ">grad ?<" in cluster(stepper[back.index - 1]) and ">grad ?<" not in cluster(back)
+
+
+def test_html_page_is_self_contained(example):
+    p, g, stepper = example
+    page = stepper.html()
+    assert page.count('<figure class="frame"') == 6
+    assert '<div id="frame-title" data-frame="0"' in page
+    assert f'data-node="{g.node.name}"' in page
+    for needle in ("<link", " src=", 'href="http', "@import"):
+        assert needle not in page
+    assert len(set(re.findall(r'id="(f\d+-graph0)"', page))) == 6  # ids unique per frame
+    assert "<iframe srcdoc=" in stepper._repr_html_()
+
+
+def test_widget_falls_back_to_the_page_without_ipywidgets(example, monkeypatch):
+    p, g, stepper = example
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import now fails
+    assert "<iframe srcdoc=" in stepper.widget()._repr_html_()
+
+
+class FakeWidgets(types.ModuleType):
+    """Just enough of ipywidgets to drive Stepper.widget() without installing it."""
+
+    class Widget:
+        def __init__(self, children=(), **kwargs):
+            self.children, self.value, self.clicks, self.watchers = children, None, [], []
+            self.__dict__.update(kwargs)
+
+        def observe(self, fn, names):
+            self.watchers.append(fn)
+
+        def on_click(self, fn):
+            self.clicks.append(fn)
+
+        def __setattr__(self, name, value):
+            super().__setattr__(name, value)
+            if name == "value":
+                for fn in getattr(self, "watchers", []):
+                    fn({"new": value})
+
+    HTML = IntSlider = Button = HBox = VBox = Widget
+
+
+@needs_dot
+def test_widget_steps_with_ipywidgets(example, monkeypatch):
+    p, g, stepper = example
+    monkeypatch.setitem(sys.modules, "ipywidgets", FakeWidgets("ipywidgets"))
+    box = stepper.widget()
+    (prev, slider, nxt), caption, picture = box.children[0].children, *box.children[1:]
+    assert "start" in caption.value and f"op-{p.node.name}" not in picture.value
+    nxt.clicks[0](nxt)
+    assert slider.value == 1 and "forward 1/2" in caption.value
+    assert highlighted(picture.value) == [f"op-{p.node.name}"]
+    prev.clicks[0](prev)
+    prev.clicks[0](prev)
+    assert slider.value == 0
+
+
+@needs_dot
+def test_write_walkthrough(tmp_path):
+    p, g = worked_example()
+    paths = write_walkthrough(g, tmp_path / "walk")
+    assert [f.name for f in paths["frames"]] == [f"frame_{i:03d}.svg" for i in range(6)]
+    assert paths["html"].name == "walkthrough.html" and paths["html"].exists()
+    assert "grad -3" in svg_texts(paths["graph"].read_text())
+    assert highlighted(paths["frames"][4].read_text()) == [f"op-{g.node.name}"]
+
+
+def test_missing_dot_fails_clearly_but_frames_still_have_dot_source(monkeypatch, tmp_path):
+    p, g = worked_example()
+    monkeypatch.setenv("PATH", str(tmp_path))
+    stepper = Stepper(g)
+    assert "digraph" in stepper.digraph(4).source
+    with pytest.raises(GraphvizMissing, match="dot"):
+        write_walkthrough(g, tmp_path / "walk")
+
+
+def test_a_lone_node_cannot_be_stepped():
+    with pytest.raises(TypeError, match="no values"):
+        Stepper(gn.ops.Mul())
