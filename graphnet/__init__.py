@@ -9,7 +9,7 @@ from .nn import (gelu, hardmax, leaky_relu, log_softmax, maxout, relu, sigmoid, 
                  step, tanh)
 from .check import gradcheck
 from .train import metrics
-from . import random, viz
+from . import data, random, viz
 from .viz import draw
 from .random import set_seed
 
