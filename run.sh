@@ -37,7 +37,7 @@ if ! .venv/bin/python -c "import graphnet, pytest, hypothesis, jupytext" 2>/dev/
    || [ pyproject.toml -nt .venv/.installed ]; then
     say "installing graphnet and its development tools into .venv ..."
     .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-    .venv/bin/python -m pip install -q -e ".[dev]"
+    .venv/bin/python -m pip install -q -e ".[dev,datasets]"
     touch .venv/.installed
 fi
 

@@ -8,7 +8,9 @@ from . import nn
 from .nn import (gelu, hardmax, leaky_relu, log_softmax, maxout, relu, sigmoid, softmax,
                  step, tanh)
 from .check import gradcheck
-from .train import metrics
+from .train import (Model, ModelFileError, Sequential, callbacks, load_model, metrics,
+                    model_from_json, optimizers, schedules)
+from .nn import layers, losses, activations, initializers
 from . import data, random, viz
 from .viz import draw
 from .random import set_seed

@@ -45,7 +45,7 @@ class Graph:
                     continue
                 parents = var.parents
                 ready = True
-                for parent in parents:
+                for parent in reversed(parents):  # the first operand comes off the stack first
                     if parent not in slot:
                         stack.append(parent)
                         ready = False

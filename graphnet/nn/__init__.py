@@ -8,5 +8,5 @@ from .losses import (BinaryCrossentropy, CategoricalCrossentropy, Hinge, L2Penal
                      binary_crossentropy, categorical_crossentropy, hinge, l2_penalty, mae,
                      mean_absolute_error, mean_squared_error, mse, perceptron_criterion,
                      sparse_categorical_crossentropy)
-from .layers import (L2, Activation, Dense, Dropout, Flatten, Input, Layer, Reshape, l2,
-                     register)
+from .layers import (L2, Activation, Add, Concatenate, Dense, Dropout, Flatten, Input, Layer,
+                     Reshape, l2, register)

@@ -237,16 +237,21 @@ class Layer:
             p.value = w.astype(p.dtype)
 
     # applying -------------------------------------------------------------------
-    def __call__(self, x):
-        if not isinstance(x, Tensor):
-            x = tensor(x, requires_grad=False)
+    def __call__(self, inputs):
+        """Apply the layer to a tensor (or, for merging layers, a list of them)."""
+        many = isinstance(inputs, (list, tuple))
+        xs = [t if isinstance(t, Tensor) else tensor(t, requires_grad=False)
+              for t in (inputs if many else [inputs])]
         if not self.built:
-            self.input_shape = (None,) + tuple(x.shape[1:])
+            shapes = [(None,) + tuple(t.shape[1:]) for t in xs]
+            self.input_shape = shapes if many else shapes[0]
             self.build(self.input_shape)
             self.built = True
-        out = self.call(x)
+        out = self.call(xs if many else xs[0])
         self.output_shape = (None,) + tuple(out.shape[1:])
-        _tag_nodes(out, x, self)
+        if out.name is None:
+            out.name = self.name  # as in Keras, an output is known by its layer's name
+        _tag_nodes(out, xs, self)
         return out
 
     def build(self, input_shape):
@@ -280,10 +285,10 @@ def _snake(name):
     return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
-def _tag_nodes(out, x, layer):
-    """Mark every node between ``x`` and ``out`` as this layer's (drawings and
+def _tag_nodes(out, inputs, layer):
+    """Mark every node between the inputs and ``out`` as this layer's (drawings and
     summaries group nodes by it). Nodes point to layers, never the reverse."""
-    stack, seen = [out], {x}
+    stack, seen = [out], set(inputs)
     while stack:
         var = stack.pop()
         if var in seen or var.node is None:
@@ -432,6 +437,40 @@ class Reshape(Layer):
         return {**super().get_config(), "target_shape": list(self.target_shape)}
 
 
+class Add(Layer):
+    """Adds its inputs elementwise: the join of a residual block's two paths."""
+
+    def call(self, xs):
+        _check_merge(self, xs)
+        out = xs[0]
+        for x in xs[1:]:
+            out = out + x
+        return out
+
+
+class Concatenate(Layer):
+    """Joins its inputs along ``axis`` (the features, by default)."""
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+
+    def call(self, xs):
+        _check_merge(self, xs, same_shape=False)
+        return F.concatenate(xs, axis=self.axis)
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis}
+
+
+def _check_merge(layer, xs, same_shape=True):
+    if not isinstance(xs, list) or len(xs) < 2:
+        raise ValueError(f"{type(layer).__name__} '{layer.name}' merges a list of at least two tensors")
+    if same_shape and len({tuple(x.shape[1:]) for x in xs}) > 1:
+        raise ShapeError(f"{type(layer).__name__} '{layer.name}' needs inputs of one shape, got "
+                         f"{[(None,) + tuple(x.shape[1:]) for x in xs]}")
+
+
 def Input(shape, name=None, dtype=None):
     """A symbolic input for the functional API: a placeholder tensor of one sample.
 
@@ -448,7 +487,7 @@ def Input(shape, name=None, dtype=None):
     return tensor(np.zeros((1,) + shape, dtype=dtype), name=name, requires_grad=False, dtype=dtype)
 
 
-LAYERS = {cls.__name__: cls for cls in (Dense, Activation, Dropout, Flatten, Reshape)}
+LAYERS = {cls.__name__: cls for cls in (Dense, Activation, Dropout, Flatten, Reshape, Add, Concatenate)}
 
 
 def register(cls):

@@ -1,2 +1,4 @@
-"""Training: what turns a graph into a model that learns (metrics so far)."""
-from . import metrics
+"""Training: models, the fit loop, callbacks, optimizers, schedules, metrics, saving."""
+from . import callbacks, metrics, optimizers, schedules
+from .model import Model, Sequential
+from .saving import ModelFileError, load_model, model_from_json

@@ -1,0 +1,414 @@
+"""Models: the functional ``Model(inputs, outputs)`` and ``Sequential``, with Keras'
+``compile`` / ``fit`` / ``evaluate`` / ``predict`` / ``summary``.
+
+A model traces its layers once on placeholder inputs of one sample. Every
+node computes its shapes from its inputs, so the recorded graph then replays
+on batches of any size: ``fit`` builds one training graph (loss included, dropout
+on) and one inference graph (dropout off) and replays them batch after batch,
+never tracing again.
+"""
+import numpy as np
+
+from .. import config
+from ..viz import register_adapter
+from ..core import Graph, ShapeError
+from ..nn import layers as L
+from ..nn import losses as losses_module
+from ..ops.tensor import Tensor, tensor
+from ..random import generator
+from . import callbacks as cbks
+from . import metrics as metrics_module
+from . import optimizers as optimizers_module
+
+
+def _as_list(x):
+    if x is None:
+        return []
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+class Model:
+    """A network from input tensors to output tensors (Keras' functional API).
+
+    >>> inputs = Input(shape=(4,))
+    >>> outputs = Dense(3, activation="softmax")(Dense(8, activation="relu")(inputs))
+    >>> model = Model(inputs, outputs)
+    """
+
+    _counts = {}
+
+    def __init__(self, inputs=None, outputs=None, name=None):
+        kind = "sequential" if isinstance(self, Sequential) else "functional"
+        k = Model._counts[kind] = Model._counts.get(kind, -1) + 1
+        self.name = name or (kind if k == 0 else f"{kind}_{k}")
+        self.optimizer, self.compiled, self.stop_training = None, False, False
+        self.history = None
+        self._graphs = {}
+        if inputs is not None:
+            self._set_graph(_as_list(inputs), _as_list(outputs))
+
+    # --- structure ----------------------------------------------------------------
+    def _set_graph(self, inputs, outputs):
+        if not outputs:
+            raise ValueError(f"model '{self.name}' needs outputs")
+        self.inputs, self.outputs = inputs, outputs
+        graph = Graph(outputs)
+        missing = [t.label for t in inputs if not any(t is v for v in graph.variables)]
+        if missing:
+            raise ValueError(f"model '{self.name}': the outputs do not depend on inputs {missing}")
+        strays = [graph.variables[i].label for i in graph.leaves
+                  if graph.variables[i].role == "input" and not any(graph.variables[i] is t for t in inputs)]
+        if strays:
+            raise ValueError(f"model '{self.name}': the outputs depend on inputs {strays} "
+                             "that were not given to Model(inputs=...)")
+        seen, self._traced_layers = set(), []
+        for node in graph.nodes:
+            layer = getattr(node, "layer", None)
+            if layer is not None and id(layer) not in seen:
+                seen.add(id(layer))
+                self._traced_layers.append(layer)
+        self._graphs.clear()
+
+    @property
+    def layers(self):
+        """The layers, in the order the traced graph applies them."""
+        return list(getattr(self, "_traced_layers", []))
+
+    @property
+    def built(self):
+        return hasattr(self, "outputs")
+
+    def _require_built(self, what):
+        if not self.built:
+            raise ValueError(f"model '{self.name}' is not built yet: give the first layer an "
+                             f"input_shape, start with Input(shape), or call fit/build before {what}")
+
+    @property
+    def weights(self):
+        return [p for layer in self.layers for p in layer.params]
+
+    @property
+    def trainable_weights(self):
+        return [p for p in self.weights if p.requires_grad]
+
+    @property
+    def non_trainable_weights(self):
+        return [p for p in self.weights if not p.requires_grad]
+
+    def count_params(self):
+        return int(sum(p.size for p in self.weights))
+
+    def get_weights(self):
+        return [np.array(p.value) for p in self.weights]
+
+    def set_weights(self, weights):
+        weights = list(weights)
+        if len(weights) != len(self.weights):
+            raise ValueError(f"model '{self.name}' has {len(self.weights)} weight arrays, got {len(weights)}")
+        start = 0
+        for layer in self.layers:
+            layer.set_weights(weights[start:start + len(layer.params)])
+            start += len(layer.params)
+
+    def get_layer(self, name):
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"model '{self.name}' has no layer {name!r}; it has {[l.name for l in self.layers]}")
+
+    # --- compile ------------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None):
+        """Choose the optimizer, the loss (one per output, or one for all) and the
+        metrics reported during training, by Keras names or as objects."""
+        if loss is None:
+            raise ValueError("compile needs a loss, e.g. loss='mse' or 'categorical_crossentropy'")
+        self.optimizer = optimizers_module.get(optimizer)
+        self._loss_specs = loss
+        self._loss_weights = loss_weights
+        self._metric_specs = metrics if isinstance(metrics, dict) else _as_list(metrics)
+        self.compiled = True
+        self._graphs.clear()
+
+    def _losses_per_output(self):
+        n = len(self.outputs)
+        specs = self._loss_specs
+        if isinstance(specs, dict):
+            names = [o.label for o in self.outputs]
+            specs = [specs[name] for name in names]
+        specs = specs if isinstance(specs, (list, tuple)) else [specs] * n
+        if len(specs) != n:
+            raise ValueError(f"model '{self.name}' has {n} outputs but {len(specs)} losses")
+        weights = self._loss_weights if self._loss_weights is not None else [1.0] * n
+        return [losses_module.get(s) for s in specs], list(weights)
+
+    def _metric_functions(self):
+        """Per output, the (name, function) pairs to report. ``metrics`` is a list
+        (applied to every output) or a dict from output name to a list."""
+        specs = self._metric_specs
+        names = [o.label for o in self.outputs]
+        if isinstance(specs, dict):
+            unknown = set(specs) - set(names)
+            if unknown:
+                raise ValueError(f"metrics name outputs {sorted(unknown)}; the outputs are {names}")
+            per_output = [_as_list(specs.get(name)) for name in names]
+        else:
+            per_output = [_as_list(specs)] * len(names)
+        return [[(s if isinstance(s, str) else getattr(metrics_module.get(s), "__name__", "metric"),
+                  metrics_module.get(s)) for s in output_specs] for output_specs in per_output]
+
+    # --- graphs -------------------------------------------------------------------
+    def _loss_graph(self, targets, training):
+        """The graph from inputs and targets to the total loss, traced once per
+        mode, trainable set and target layout; replayed for every batch after."""
+        key = ("loss", training, tuple(p.requires_grad for p in self.weights),
+               tuple((t.shape[1:], t.dtype.kind) for t in targets))
+        if key not in self._graphs:
+            loss_fns, loss_weights = self._losses_per_output()
+            placeholders = [tensor(t[:1], name=f"{o.label}_target", requires_grad=False, dtype=t.dtype)
+                            for t, o in zip(targets, self.outputs)]
+            terms = [w * fn(y, out) if w != 1 else fn(y, out)
+                     for fn, w, y, out in zip(loss_fns, loss_weights, placeholders, self.outputs)]
+            total = terms[0]
+            for term in terms[1:] + [r for layer in self.layers for r in layer.regularization_losses()]:
+                total = total + term
+            total.name = "loss"
+            graph = Graph(total).set_training(training)
+            self._graphs[key] = (graph, placeholders)
+        return self._graphs[key]
+
+    def _predict_graph(self):
+        if "predict" not in self._graphs:
+            self._graphs["predict"] = Graph(self.outputs).set_training(False)
+        return self._graphs["predict"]
+
+    # --- data ---------------------------------------------------------------------
+    def _inputs_of(self, x):
+        xs = [np.asarray(a) for a in _as_list(x)]
+        if len(xs) != len(self.inputs):
+            raise ValueError(f"model '{self.name}' takes {len(self.inputs)} inputs, got {len(xs)}")
+        for a, ph in zip(xs, self.inputs):
+            if a.shape[1:] != ph.shape[1:]:
+                raise ShapeError(f"model '{self.name}': input '{ph.label}' expects samples of shape "
+                                 f"{ph.shape[1:]}, got data of shape {a.shape}")
+        return [a.astype(config.floatx()) if a.dtype.kind != "f" else a for a in xs]
+
+    def _targets_of(self, y, n):
+        ys = [np.asarray(a) for a in _as_list(y)]
+        if len(ys) != len(self.outputs):
+            raise ValueError(f"model '{self.name}' has {len(self.outputs)} outputs, got {len(ys)} targets")
+        for a in ys:
+            if len(a) != n:
+                raise ShapeError(f"model '{self.name}': {n} input samples but {len(a)} targets")
+        return ys
+
+    # --- training -----------------------------------------------------------------
+    def fit(self, x=None, y=None, batch_size=32, epochs=1, verbose=1, callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0):
+        """Train for ``epochs`` passes over the data in mini-batches; returns a History."""
+        self._ensure_built(x)
+        if not self.compiled:
+            raise ValueError(f"model '{self.name}' must be compiled before fit: call model.compile(...)")
+        xs = self._inputs_of(x)
+        n = len(xs[0])
+        ys = self._targets_of(y, n)
+        if validation_data is None and validation_split:
+            if not 0 < validation_split < 1:
+                raise ValueError(f"validation_split must be between 0 and 1, got {validation_split}")
+            cut = int(n * (1 - validation_split))  # Keras holds out the last samples, before shuffling
+            validation_data = ([a[cut:] for a in xs], [a[cut:] for a in ys])
+            xs, ys, n = [a[:cut] for a in xs], [a[:cut] for a in ys], cut
+        if validation_data is not None:
+            val_x, val_y = validation_data[0], validation_data[1]
+
+        graph, placeholders = self._loss_graph(ys, training=True)
+        feeds = list(self.inputs) + placeholders
+        metric_fns = self._metric_functions()
+        steps = -(-n // batch_size)
+        self.history = cbks.History()
+        # Yours first, so what they add to the logs is recorded and printed.
+        callbacks = cbks.CallbackList([*_as_list(callbacks), self.history, cbks.ProgbarLogger(verbose)])
+        callbacks.call("set_model", self)
+        callbacks.call("set_params", {"epochs": epochs, "steps": steps, "batch_size": batch_size,
+                                      "samples": n, "verbose": verbose})
+        self.stop_training = False
+        callbacks.call("on_train_begin", {})
+        for epoch in range(initial_epoch, epochs):
+            callbacks.call("on_epoch_begin", epoch, {})
+            order = generator().permutation(n) if shuffle else np.arange(n)
+            totals, seen = {}, 0
+            for step in range(steps):
+                idx = order[step * batch_size:(step + 1) * batch_size]
+                callbacks.call("on_train_batch_begin", step, {})
+                batch = [a[idx] for a in xs + ys]
+                loss = float(graph.forward(dict(zip(feeds, batch))))
+                graph.backward()
+                self.optimizer.step(self.weights)  # a fixed order: its state is kept by position
+                outs = [graph.value(o) for o in self.outputs]
+                logs = self._batch_logs(loss, batch[len(xs):], outs, metric_fns)
+                seen += len(idx)
+                for k, v in logs.items():
+                    totals[k] = totals.get(k, 0.0) + v * len(idx)
+                callbacks.call("on_train_batch_end", step, {k: v / seen for k, v in totals.items()})
+            epoch_logs = {k: v / seen for k, v in totals.items()}
+            if validation_data is not None:
+                val = self.evaluate(val_x, val_y, batch_size=batch_size, verbose=0, return_dict=True)
+                epoch_logs.update({f"val_{k}": v for k, v in val.items()})
+            callbacks.call("on_epoch_end", epoch, epoch_logs)
+            if self.stop_training:
+                break
+        callbacks.call("on_train_end", {})
+        return self.history
+
+    def _batch_logs(self, loss, targets, outs, metric_fns):
+        logs = {"loss": loss}
+        for k, (t, o, fns) in enumerate(zip(targets, outs, metric_fns)):
+            for name, fn in fns:
+                key = name if len(outs) == 1 else f"{self.outputs[k].label}_{name}"
+                logs[key] = float(fn(t, o))
+        return logs
+
+    def evaluate(self, x=None, y=None, batch_size=32, verbose=1, return_dict=False):
+        """The loss (and metrics) on data, in inference mode (no dropout)."""
+        self._require_built("evaluate")
+        if not self.compiled:
+            raise ValueError(f"model '{self.name}' must be compiled before evaluate")
+        xs = self._inputs_of(x)
+        n = len(xs[0])
+        ys = self._targets_of(y, n)
+        graph, placeholders = self._loss_graph(ys, training=False)
+        feeds = list(self.inputs) + placeholders
+        metric_fns = self._metric_functions()
+        totals = {}
+        for start in range(0, n, batch_size):
+            batch = [a[start:start + batch_size] for a in xs + ys]
+            loss = float(graph.forward(dict(zip(feeds, batch))))
+            logs = self._batch_logs(loss, batch[len(xs):], [graph.value(o) for o in self.outputs], metric_fns)
+            for k, v in logs.items():
+                totals[k] = totals.get(k, 0.0) + v * len(batch[0])
+        results = {k: v / n for k, v in totals.items()}
+        if verbose:
+            print(" - ".join(f"{k}: {v:.4f}" for k, v in results.items()))
+        if return_dict:
+            return results
+        values = list(results.values())
+        return values[0] if len(values) == 1 else values
+
+    def predict(self, x, batch_size=32, verbose=0):
+        """The outputs for ``x``, batch by batch, in inference mode."""
+        self._ensure_built(x)
+        xs = self._inputs_of(x)
+        graph = self._predict_graph()
+        parts = [[] for _ in self.outputs]
+        for start in range(0, len(xs[0]), batch_size):
+            outs = graph.forward({ph: a[start:start + batch_size] for ph, a in zip(self.inputs, xs)})
+            outs = outs if len(self.outputs) > 1 else (outs,)
+            for part, o in zip(parts, outs):
+                part.append(np.array(o))
+        results = [np.concatenate(p) for p in parts]
+        return results[0] if len(results) == 1 else results
+
+    def __call__(self, x):
+        """Apply the model's layers to a tensor (models nest like layers)."""
+        if len(self.inputs) != 1:
+            raise ValueError("calling a model on one tensor needs a model with one input")
+        out = x
+        for layer in self.layers:
+            out = layer(out)
+        return out
+
+    def _ensure_built(self, x):
+        if not self.built:
+            self._require_built("use")
+
+    # --- looking at it ------------------------------------------------------------
+    def summary(self, print_fn=print):
+        """Keras' table (layer, output shape, parameters) plus per-layer activation
+        memory, FLOPs and the kernel that runs it."""
+        from .summary import summary_text
+        self._require_built("summary()")
+        text = summary_text(self)
+        if print_fn:
+            print_fn(text)
+        return text
+
+    # --- saving -------------------------------------------------------------------
+    def save(self, path, include_optimizer=True):
+        from .saving import save_model
+        save_model(self, path, include_optimizer=include_optimizer)
+
+    def save_weights(self, path):
+        from .saving import save_weights
+        save_weights(self, path)
+
+    def load_weights(self, path):
+        from .saving import load_weights
+        load_weights(self, path)
+
+    def to_json(self):
+        from .saving import architecture_json
+        return architecture_json(self)
+
+
+class Sequential(Model):
+    """A plain stack of layers, each feeding the next (Keras' Sequential)."""
+
+    def __init__(self, layers=None, name=None):
+        super().__init__(name=name)
+        self._stack, self._input = [], None
+        for layer in layers or []:
+            self.add(layer)
+
+    def add(self, layer):
+        if isinstance(layer, Tensor):  # an Input(shape=...) placeholder
+            if self._stack or self._input is not None:
+                raise ValueError("Input(...) can only come first in a Sequential model")
+            self._input = layer
+            return
+        if not isinstance(layer, L.Layer):
+            raise TypeError(f"Sequential.add takes a layer, got {type(layer).__name__}")
+        self._stack.append(layer)
+        self._try_build()
+
+    def pop(self):
+        layer = self._stack.pop()
+        self._try_build()
+        return layer
+
+    @property
+    def layers(self):
+        return list(self._stack)
+
+    def _try_build(self):
+        shape = None
+        if self._input is not None:
+            shape = self._input.shape[1:]
+        elif self._stack and self._stack[0].input_shape is not None:
+            shape = self._stack[0].input_shape[1:]
+        if shape is not None and self._stack:
+            self.build((None,) + tuple(shape))
+
+    def build(self, input_shape):
+        """Trace the stack on a placeholder of one sample of ``input_shape[1:]``."""
+        x = self._input if self._input is not None else L.Input(tuple(input_shape[1:]))
+        out = x
+        for layer in self._stack:
+            out = layer(out)
+        self._set_graph([x], [out])
+
+    def _ensure_built(self, x):
+        if not self.built:
+            if x is None:
+                self._require_built("use")
+            self.build((None,) + np.asarray(_as_list(x)[0]).shape[1:])
+
+    def get_config(self):
+        return {"name": self.name, "layers": [{"class_name": type(l).__name__, "config": l.get_config()}
+                                             for l in self._stack]}
+
+
+def _drawable(model):
+    model._require_built("drawing")
+    return list(model.outputs)
+
+
+register_adapter(Model, _drawable)  # draw(model): the traced graph, one box per layer node
