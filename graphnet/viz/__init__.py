@@ -6,11 +6,14 @@
   numbered SVGs or one self-contained HTML page.
 - ``write_walkthrough(output, directory)``: both, in one call, for the tour.
 - ``register_adapter(kind, fn)``: teach them to draw something new (a model).
+- ``plots``: matplotlib plots of training history, confusion matrices, ROC
+  curves, actual-versus-predicted, decision boundaries, images.
 """
+from . import plots
 from .adapters import View, register_adapter, view_of
 from .draw import DEFAULT_SHOW, draw
 from .render import GraphvizMissing, dot_available, to_svg
 from .stepper import Frame, Stepper, write_walkthrough
 
-__all__ = ["draw", "Stepper", "Frame", "write_walkthrough", "to_svg", "dot_available",
+__all__ = ["plots", "draw", "Stepper", "Frame", "write_walkthrough", "to_svg", "dot_available",
            "GraphvizMissing", "register_adapter", "view_of", "View", "DEFAULT_SHOW"]
