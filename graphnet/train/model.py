@@ -240,11 +240,7 @@ class Model:
                 idx = order[step * batch_size:(step + 1) * batch_size]
                 callbacks.call("on_train_batch_begin", step, {})
                 batch = [a[idx] for a in xs + ys]
-                loss = float(graph.forward(dict(zip(feeds, batch))))
-                graph.backward()
-                self.optimizer.step(self.weights)  # a fixed order: its state is kept by position
-                outs = [graph.value(o) for o in self.outputs]
-                logs = self._batch_logs(loss, batch[len(xs):], outs, metric_fns)
+                logs = self._train_step(graph, feeds, batch, len(xs), metric_fns)
                 seen += len(idx)
                 for k, v in logs.items():
                     totals[k] = totals.get(k, 0.0) + v * len(idx)
@@ -258,6 +254,25 @@ class Model:
                 break
         callbacks.call("on_train_end", {})
         return self.history
+
+    def _train_step(self, graph, feeds, batch, n_inputs, metric_fns):
+        """One iteration: forward, backward, update; returns the batch's logs."""
+        loss = float(graph.forward(dict(zip(feeds, batch))))
+        graph.backward()
+        self.optimizer.step(self.weights)  # a fixed order: its state is kept by position
+        outs = [graph.value(o) for o in self.outputs]
+        return self._batch_logs(loss, batch[n_inputs:], outs, metric_fns)
+
+    def train_on_batch(self, x, y):
+        """One update on one batch (Keras' name); returns the batch's logs as a dict."""
+        self._ensure_built(x)
+        if not self.compiled:
+            raise ValueError(f"model '{self.name}' must be compiled before train_on_batch")
+        xs = self._inputs_of(x)
+        ys = self._targets_of(y, len(xs[0]))
+        graph, placeholders = self._loss_graph(ys, training=True)
+        return self._train_step(graph, list(self.inputs) + placeholders, xs + ys, len(xs),
+                                self._metric_functions())
 
     def _batch_logs(self, loss, targets, outs, metric_fns):
         logs = {"loss": loss}
