@@ -32,8 +32,10 @@ def test_tutorial_opens_as_notebook(path):
 
 
 def test_tour_prints_the_worked_example(tmp_path):
-    done = run(["-m", "graphnet.tour", "--out", str(tmp_path / "tour")], tmp_path)
+    done = run(["-m", "graphnet.tour", "--fast", "--out", str(tmp_path / "tour")], tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     out = done.stdout
-    for expected in ("g = (x + y) * z", "-12", "364"):
+    for expected in ("g = (x + y) * z", "-12", "364", "Epoch 3/3", "held-out test set"):
         assert expected in out
+    written = {p.name for p in (tmp_path / "tour").rglob("*")}
+    assert {"walkthrough.html", "history.png", "confusion_matrix.png", "digits.gnet"} <= written

@@ -22,7 +22,9 @@ def format_logs(logs):
 def _duration(seconds):
     if seconds >= 1:
         return f"{seconds:.0f}s"
-    return f"{seconds * 1e3:.0f}ms"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.0f}ms"
+    return f"{seconds * 1e6:.0f}us"
 
 
 class Progbar:
