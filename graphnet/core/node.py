@@ -32,6 +32,9 @@ class Node:
     __slots__ = ("id", "_name", "needs", "layer")
     formula = None
     derivatives = None
+    # Attributes holding reusable work buffers: a copy of the node (a graph's
+    # replay copy, say) must get its own, or two nodes would write one array.
+    scratch = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -81,6 +84,16 @@ class Node:
 
     def expand(self, *inputs):
         return None
+
+    def __copy__(self):
+        twin = object.__new__(type(self))
+        for cls in type(self).__mro__:
+            for slot in cls.__dict__.get("__slots__", ()):
+                if hasattr(self, slot):
+                    object.__setattr__(twin, slot, getattr(self, slot))
+        if hasattr(self, "__dict__"):
+            twin.__dict__.update((k, v) for k, v in self.__dict__.items() if k not in self.scratch)
+        return twin
 
     def __repr__(self):
         return f"{self.op} '{self.name}'"

@@ -4,5 +4,5 @@ from .functional import (absolute, concatenate, exp, log, matmul, max, maximum, 
                          reshape, sqrt, stack, sum, transpose)
 from .matrix import MatMul, Transpose
 from .reduce import Max, Mean, Sum
-from .shape import Concat, GetItem, Reshape, Stack
+from .shape import Concat, GetItem, Pad, Reshape, Stack
 from .tensor import Tensor, apply, constant, parameter, tensor

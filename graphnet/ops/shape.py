@@ -147,3 +147,31 @@ class Concat(Node):
     def examples(rng):
         return [(Concat(), (rng.normal(size=(2, 3)), rng.normal(size=(1, 3)))),
                 (Concat(axis=1), (rng.normal(size=(2, 1)), rng.normal(size=(2, 2))))]
+
+
+class Pad(Node):
+    """Surrounds the input with ``value`` (zeros by default): ``widths`` as in np.pad."""
+
+    formula = "pad(x)"
+
+    def __init__(self, widths, value=0.0, name=None):
+        super().__init__(name)
+        self.widths = tuple((int(a), int(b)) for a, b in widths)
+        self.value = value
+
+    def describe(self):
+        return ", ".join(f"{a}:{b}" for a, b in self.widths)
+
+    def forward(self, x):
+        if len(self.widths) != x.ndim:
+            raise ShapeError(f"{self!r} has widths for {len(self.widths)} axes, the input has {x.ndim}")
+        self.inner = tuple(slice(a, a + n) for (a, _), n in zip(self.widths, x.shape))
+        return np.pad(x, self.widths, constant_values=self.value)
+
+    def backward(self, grad):
+        return (grad[self.inner],)
+
+    @staticmethod
+    def examples(rng):
+        return [(Pad(((1, 0), (2, 1))), (rng.normal(size=(2, 3)),)),
+                (Pad(((0, 0), (1, 1), (1, 1), (0, 0)), value=-1.0), (rng.normal(size=(1, 2, 2, 2)),))]

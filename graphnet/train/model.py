@@ -322,14 +322,34 @@ class Model:
         results = [np.concatenate(p) for p in parts]
         return results[0] if len(results) == 1 else results
 
-    def __call__(self, x):
-        """Apply the model's layers to a tensor (models nest like layers)."""
-        if len(self.inputs) != 1:
-            raise ValueError("calling a model on one tensor needs a model with one input")
-        out = x
-        for layer in self.layers:
-            out = layer(out)
-        return out
+    def layer_outputs(self, x):
+        """Every layer's output for ``x`` (inference mode), by layer name: feature
+        maps to look at, read off the inference graph in one pass."""
+        self._ensure_built(x)
+        xs = self._inputs_of(x)
+        graph = self._predict_graph()
+        graph.forward(dict(zip(self.inputs, xs)))
+        last = {}  # a layer's output is the last value its nodes compute
+        for node, _, out in graph.steps:
+            layer = getattr(node, "layer", None)
+            if layer is not None:
+                last[layer.name] = out
+        return {name: np.array(graph.values[slot]) for name, slot in last.items()}
+
+    def __call__(self, inputs):
+        """Apply the model's layers, wired as traced, to new tensors (one per
+        input); returns the output tensor(s). Models nest like layers."""
+        from .saving import _connections
+        xs = _as_list(inputs)
+        if len(xs) != len(self.inputs):
+            raise ValueError(f"model '{self.name}' takes {len(self.inputs)} inputs, got {len(xs)}")
+        calls, outputs = _connections(self, specs=False)
+        tensors = {ph.label: x for ph, x in zip(self.inputs, xs)}
+        for layer, sources in calls:
+            args = [tensors[k] for k in sources]
+            tensors[layer.name] = layer(args[0] if len(args) == 1 else args)
+        outs = [tensors[k] for k in outputs]
+        return outs[0] if len(outs) == 1 else outs
 
     def _ensure_built(self, x):
         if not self.built:

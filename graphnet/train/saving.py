@@ -47,9 +47,10 @@ def _layer_from(spec):
     return cls.from_config(spec["config"])
 
 
-def _connections(model):
-    """For a functional model: each layer call as (layer name, input tensor keys),
-    where a key is an input's name or the name of the layer that produced it."""
+def _connections(model, specs=True):
+    """How a model's layers connect: each layer call with its input keys (an
+    input's name, or the name of the layer that produced it), in order, and the
+    keys of the outputs. ``specs``: layers as JSON specs, else the layers themselves."""
     from ..core import Graph
     graph = Graph(model.outputs)
     producer = {}  # slot -> layer name whose call produced it
@@ -71,7 +72,8 @@ def _connections(model):
                 if source not in inputs_of[layer.name]:
                     inputs_of[layer.name].append(source)
     for layer in model.layers:
-        calls.append({"layer": _layer_spec(layer), "inputs": inputs_of.get(layer.name, [])})
+        sources = inputs_of.get(layer.name, [])
+        calls.append({"layer": _layer_spec(layer), "inputs": sources} if specs else (layer, sources))
     outputs = [producer.get(graph.slot(o), o.label) for o in model.outputs]
     return calls, outputs
 

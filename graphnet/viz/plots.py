@@ -132,3 +132,21 @@ def plot_images(images, labels=None, columns=10, ax_size=1.2, cmap="gray_r", tit
     if title:
         fig.suptitle(title)
     return fig
+
+
+def plot_filters(kernel, channel=None, columns=8, ax_size=1.0, title="filters"):
+    """A convolution kernel (kh, kw, channels, filters) as one small image per filter:
+    one input channel's weights, or their mean over channels when ``channel`` is None."""
+    w = np.asarray(kernel)
+    w = w.mean(axis=2) if channel is None else w[:, :, channel, :]
+    return plot_images(np.moveaxis(w, -1, 0), labels=list(range(w.shape[-1])), columns=columns,
+                       ax_size=ax_size, cmap="RdBu_r", title=title)
+
+
+def plot_feature_maps(maps, columns=8, ax_size=1.0, title=None):
+    """One sample's feature maps (height, width, channels), or (1, h, w, c), a channel per image."""
+    m = np.asarray(maps)
+    if m.ndim == 4:
+        m = m[0]
+    return plot_images(np.moveaxis(m, -1, 0), labels=list(range(m.shape[-1])), columns=columns,
+                       ax_size=ax_size, cmap="viridis", title=title)

@@ -1,0 +1,85 @@
+"""Pooling windows, compiled: max (remembering the winner) and average.
+
+Each output is one window of the input (channels-last); windows reaching
+outside the input ('same' padding) see only the positions inside it, so a max
+ignores the padding and an average divides by the number of real values, as
+Keras does.
+"""
+from ..jit import njit
+
+kernel = njit(error_model="numpy")
+
+
+@kernel
+def max_pool_forward(x, ph, pw, sh, sw, top, left, out, winner):
+    """out = the window's maximum; winner = its position di * pw + dj (the first on ties)."""
+    N, H, W, C = x.shape
+    Ho, Wo = out.shape[1], out.shape[2]
+    for n in range(N):
+        for i in range(Ho):
+            for j in range(Wo):
+                for c in range(C):
+                    best, at = x[n, 0, 0, c], -1
+                    for di in range(ph):
+                        r = i * sh + di - top
+                        if r < 0 or r >= H:
+                            continue
+                        for dj in range(pw):
+                            col = j * sw + dj - left
+                            if 0 <= col < W and (at < 0 or x[n, r, col, c] > best):
+                                best, at = x[n, r, col, c], di * pw + dj
+                    out[n, i, j, c] = best
+                    winner[n, i, j, c] = at
+
+
+@kernel
+def max_pool_backward(grad, winner, pw, sh, sw, top, left, dx):
+    """Routes each output's gradient to the input that won its window (dx zeroed first)."""
+    N, Ho, Wo, C = grad.shape
+    for n in range(N):
+        for i in range(Ho):
+            for j in range(Wo):
+                for c in range(C):
+                    at = winner[n, i, j, c]
+                    r = i * sh + at // pw - top
+                    col = j * sw + at % pw - left
+                    dx[n, r, col, c] += grad[n, i, j, c]
+
+
+@kernel
+def avg_pool_forward(x, ph, pw, sh, sw, top, left, out):
+    N, H, W, C = x.shape
+    Ho, Wo = out.shape[1], out.shape[2]
+    for n in range(N):
+        for i in range(Ho):
+            for j in range(Wo):
+                for c in range(C):
+                    total = x[n, 0, 0, c] - x[n, 0, 0, c]  # a zero of x's type
+                    count = 0
+                    for di in range(ph):
+                        r = i * sh + di - top
+                        if r < 0 or r >= H:
+                            continue
+                        for dj in range(pw):
+                            col = j * sw + dj - left
+                            if 0 <= col < W:
+                                total += x[n, r, col, c]
+                                count += 1
+                    out[n, i, j, c] = total / count
+
+
+@kernel
+def avg_pool_backward(grad, ph, pw, sh, sw, top, left, dx):
+    """Each output's gradient, shared equally by the real inputs of its window."""
+    N, H, W, C = dx.shape
+    Ho, Wo = grad.shape[1], grad.shape[2]
+    for n in range(N):
+        for i in range(Ho):
+            r0, r1 = max(i * sh - top, 0), min(i * sh - top + ph, H)
+            for j in range(Wo):
+                c0, c1 = max(j * sw - left, 0), min(j * sw - left + pw, W)
+                count = (r1 - r0) * (c1 - c0)
+                for r in range(r0, r1):
+                    for col in range(c0, c1):
+                        for c in range(C):
+                            dx[n, r, col, c] += grad[n, i, j, c] / count

@@ -1,0 +1,46 @@
+"""The one place where a node's kernel is chosen.
+
+Nodes ask ``kernel('unfold', x)``; the device of the arrays picks the
+implementation (CPU today: Numba; CUDA arrays will go to numba.cuda), and
+``GRAPHNET_KERNELS=reference`` (or ``use('reference')``) swaps in the plain
+NumPy references, to read or to compare. No node branches on devices itself.
+"""
+import importlib
+import os
+from contextlib import contextmanager
+
+# kernel name -> module (under cpu/ and reference/) that defines it
+_MODULES = {"unfold": "conv", "fold": "conv",
+            "max_pool_forward": "pool", "max_pool_backward": "pool",
+            "avg_pool_forward": "pool", "avg_pool_backward": "pool"}
+
+_choice = [os.environ.get("GRAPHNET_KERNELS", "cpu")]
+
+
+def device_of(*arrays):
+    """'cpu' for NumPy arrays (CUDA device arrays will answer 'cuda')."""
+    return "cpu"
+
+
+def kernel(name, *arrays):
+    """The implementation of kernel ``name`` for the device of ``arrays``."""
+    family = _choice[0] if device_of(*arrays) == "cpu" else device_of(*arrays)
+    module = importlib.import_module(f"graphnet.kernels.{family}.{_MODULES[name]}")
+    return getattr(module, name)
+
+
+def active():
+    return _choice[0]
+
+
+@contextmanager
+def use(family):
+    """Run the block with another kernel family: ``with use('reference'): ...``."""
+    if family not in ("cpu", "reference"):
+        raise ValueError(f"kernel family is 'cpu' or 'reference', not {family!r}")
+    before = _choice[0]
+    _choice[0] = family
+    try:
+        yield
+    finally:
+        _choice[0] = before

@@ -1,0 +1,361 @@
+"""Convolution and pooling, channels-last like Keras: images are (batch, height, width, channels).
+
+Each node is fused and fast (Numba unfolds windows, BLAS multiplies) and
+``expand()``s into the sliding-window sum it is: one shifted slice of the
+input times one slice of the kernel per window offset, all added up.
+"""
+import numpy as np
+
+from ..core import Node, ShapeError
+from ..kernels.dispatch import kernel
+from ..ops import functional as F
+from ..ops.shape import Pad
+from ..ops.tensor import apply, constant
+from . import activations, initializers
+from .layers import Layer, _regularizer, register
+from .losses import L2Penalty
+
+
+def _pair(value, what):
+    pair = (value, value) if isinstance(value, int) else tuple(value)
+    if len(pair) != 2 or any(int(v) != v or v < 1 for v in pair):
+        raise ValueError(f"{what} must be a positive int or a pair of them, got {value!r}")
+    return tuple(int(v) for v in pair)
+
+
+def geometry(size, window, stride, padding):
+    """Output length and padding before, along one axis, by Keras' rules:
+    'valid' keeps windows inside; 'same' gives ceil(size / stride) outputs,
+    padding split evenly with the extra one after."""
+    if padding == "valid":
+        out = (size - window) // stride + 1
+        return out, 0, 0
+    out = -(-size // stride)
+    total = max((out - 1) * stride + window - size, 0)
+    return out, total // 2, total - total // 2
+
+
+class _Windowed(Node):
+    """Shared by convolution and pooling: window, strides and padding."""
+
+    abstract = True
+
+    def __init__(self, window, strides, padding, name=None):
+        super().__init__(name)
+        if padding not in ("valid", "same"):
+            raise ValueError(f"padding is 'valid' or 'same', not {padding!r}")
+        self.window, self.strides, self.padding = window, strides, padding
+
+    def plan(self, x):
+        if x.ndim != 4:
+            raise ShapeError(f"{self!r} expects images (batch, height, width, channels), got {x.shape}")
+        (kh, kw), (sh, sw) = self.window, self.strides
+        Ho, top, bottom = geometry(x.shape[1], kh, sh, self.padding)
+        Wo, left, right = geometry(x.shape[2], kw, sw, self.padding)
+        if Ho < 1 or Wo < 1:
+            raise ShapeError(f"{self!r}: a {kh}x{kw} window does not fit images of "
+                             f"{x.shape[1]}x{x.shape[2]} with padding '{self.padding}'")
+        return Ho, Wo, top, bottom, left, right
+
+    def buffer(self, name, shape, dtype):
+        """A work array kept between calls (allocating it anew costs more than the copy)."""
+        buf = self.__dict__.get(name)
+        if buf is None or buf.shape != shape or buf.dtype != dtype:
+            buf = np.empty(shape, dtype=dtype)
+            setattr(self, name, buf)
+        return buf
+
+    def describe(self):
+        parts = [f"{self.window[0]}x{self.window[1]}"]
+        if self.strides != (1, 1) and self.strides != self.window:
+            parts.append(f"strides={self.strides[0]}x{self.strides[1]}")
+        if self.padding == "same":
+            parts.append("same")
+        return ", ".join(parts)
+
+    def window_slices(self, xp, Ho, Wo):
+        """The input under each window offset (di, dj), as (di, dj, tensor slice)."""
+        (kh, kw), (sh, sw) = self.window, self.strides
+        for di in range(kh):
+            for dj in range(kw):
+                yield di, dj, xp[:, di:di + (Ho - 1) * sh + 1:sh, dj:dj + (Wo - 1) * sw + 1:sw, :]
+
+    def padded(self, x, value=0.0):
+        Ho, Wo, top, bottom, left, right = self.plan(x.value)
+        if top or bottom or left or right:
+            x = apply(Pad(((0, 0), (top, bottom), (left, right), (0, 0)), value), x)
+        return x, Ho, Wo
+
+
+class Conv2DNode(_Windowed):
+    """x * W + b: every kh x kw x C window of x, dotted with each filter.
+
+    Forward: unfold the windows into rows (Numba), one matrix product (BLAS).
+    Backward: dW = colsᵀ g and db = Σ g; dx = fold(g Wᵀ), skipped when x needs
+    no gradient (the images fed to the first layer).
+    """
+
+    formula = "Σ window · W + b"
+    derivatives = ("fold(g Wᵀ)", "colsᵀ g", "Σ g")
+    scratch = ("cols", "dcols")
+
+    def __init__(self, strides=(1, 1), padding="valid", name=None):
+        super().__init__(None, _pair(strides, "strides"), padding, name)
+
+    @property
+    def op(self):
+        return "Conv2D"
+
+    def forward(self, x, W, b=None):
+        if W.ndim != 4 or x.ndim != 4 or x.shape[3] != W.shape[2]:
+            raise ShapeError(f"{self!r} expects images with {W.shape[2] if W.ndim == 4 else '?'} channels "
+                             f"for a kernel of shape {W.shape}, got images of shape {x.shape}")
+        self.window = W.shape[:2]
+        Ho, Wo, top, _, left, _ = self.plan(x)
+        N, C, Fn = x.shape[0], x.shape[3], W.shape[3]
+        (kh, kw), (sh, sw) = self.window, self.strides
+        cols = self.buffer("cols", (N, Ho, Wo, kh, kw, C), np.result_type(x, W))
+        kernel("unfold", x)(x, kh, kw, sh, sw, top, left, cols)
+        out = cols.reshape(N * Ho * Wo, kh * kw * C) @ W.reshape(kh * kw * C, Fn)
+        if b is not None:
+            out += b
+        self.x_shape, self.W, self.has_bias, self.offsets = x.shape, W, b is not None, (top, left)
+        return out.reshape(N, Ho, Wo, Fn)
+
+    def backward(self, grad):
+        W, cols = self.W, self.cols
+        Fn = W.shape[3]
+        g = grad.reshape(-1, Fn)
+        dW = (cols.reshape(g.shape[0], -1).T @ g).reshape(W.shape) if self.wants(1) else None
+        dx = None
+        if self.wants(0):
+            dcols = self.buffer("dcols", cols.shape, cols.dtype)
+            np.matmul(g, W.reshape(-1, Fn).T, out=dcols.reshape(g.shape[0], -1))
+            dx = np.zeros(self.x_shape, dtype=cols.dtype)
+            kernel("fold", dcols)(dcols, *self.strides, *self.offsets, dx)
+        if not self.has_bias:
+            return dx, dW
+        return dx, dW, g.sum(axis=0)
+
+    def expand(self, x, W, b=None):
+        self.window = W.shape[:2]
+        xp, Ho, Wo = self.padded(x)
+        out = None
+        for di, dj, window in self.window_slices(xp, Ho, Wo):
+            term = window @ W[di, dj]  # (N, Ho, Wo, C) @ (C, filters)
+            out = term if out is None else out + term
+        return out if b is None else out + b
+
+    @staticmethod
+    def examples(rng):
+        x, W, b = rng.normal(size=(2, 5, 6, 3)), rng.normal(size=(3, 3, 3, 2)), rng.normal(size=(2,))
+        return [(Conv2DNode(), (x, W, b)), (Conv2DNode(2, "same"), (x, W, b)),
+                (Conv2DNode((2, 1), "valid"), (x, rng.normal(size=(2, 2, 3, 4)))),
+                (Conv2DNode(1, "same"), (rng.normal(size=(1, 4, 4, 1)), rng.normal(size=(2, 2, 1, 1)), b[:1]))]
+
+
+class MaxPool2DNode(_Windowed):
+    """The largest value of each window; the gradient goes to that winner only."""
+
+    formula = "max(window)"
+    derivatives = ("1 at the winner",)
+    scratch = ("winner",)
+
+    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", name=None):
+        pool = _pair(pool_size, "pool_size")
+        super().__init__(pool, _pair(strides or pool, "strides"), padding, name)
+
+    @property
+    def op(self):
+        return "MaxPool2D"
+
+    def forward(self, x):
+        Ho, Wo, top, _, left, _ = self.plan(x)
+        out = np.empty((x.shape[0], Ho, Wo, x.shape[3]), dtype=x.dtype)
+        winner = self.buffer("winner", out.shape, np.int32)
+        kernel("max_pool_forward", x)(x, *self.window, *self.strides, top, left, out, winner)
+        self.x_shape, self.offsets = x.shape, (top, left)
+        return out
+
+    def backward(self, grad):
+        dx = np.zeros(self.x_shape, dtype=grad.dtype)
+        kernel("max_pool_backward", grad)(grad, self.winner, self.window[1], *self.strides,
+                                          *self.offsets, dx)
+        return (dx,)
+
+    def expand(self, x):
+        xp, Ho, Wo = self.padded(x, -np.inf)
+        out = None
+        for _, _, window in self.window_slices(xp, Ho, Wo):
+            out = window if out is None else F.maximum(out, window)
+        return out
+
+    @staticmethod
+    def examples(rng):
+        x = rng.normal(size=(2, 5, 6, 3))
+        return [(MaxPool2DNode(), (x,)), (MaxPool2DNode(3, 2, "same"), (x,)),
+                (MaxPool2DNode((2, 3), (1, 2)), (x,))]
+
+
+class AvgPool2DNode(_Windowed):
+    """The mean of each window (of its real values, where 'same' padding reaches out)."""
+
+    formula = "mean(window)"
+    derivatives = ("1 / count",)
+
+    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", name=None):
+        pool = _pair(pool_size, "pool_size")
+        super().__init__(pool, _pair(strides or pool, "strides"), padding, name)
+
+    @property
+    def op(self):
+        return "AvgPool2D"
+
+    def forward(self, x):
+        Ho, Wo, top, _, left, _ = self.plan(x)
+        out = np.empty((x.shape[0], Ho, Wo, x.shape[3]), dtype=x.dtype)
+        kernel("avg_pool_forward", x)(x, *self.window, *self.strides, top, left, out)
+        self.x_shape, self.offsets = x.shape, (top, left)
+        return out
+
+    def backward(self, grad):
+        dx = np.zeros(self.x_shape, dtype=grad.dtype)
+        kernel("avg_pool_backward", grad)(grad, *self.window, *self.strides, *self.offsets, dx)
+        return (dx,)
+
+    def expand(self, x):
+        xp, Ho, Wo = self.padded(x)
+        ones, _, _ = self.padded(constant(np.ones((1,) + x.shape[1:3] + (1,)), dtype=x.dtype))
+        total = count = None
+        for (_, _, window), (_, _, real) in zip(self.window_slices(xp, Ho, Wo),
+                                                self.window_slices(ones, Ho, Wo)):
+            total = window if total is None else total + window
+            count = real if count is None else count + real
+        return total / count
+
+    @staticmethod
+    def examples(rng):
+        x = rng.normal(size=(2, 5, 6, 3))
+        return [(AvgPool2DNode(), (x,)), (AvgPool2DNode(3, 2, "same"), (x,))]
+
+
+# --- layers ---------------------------------------------------------------------------
+
+class Conv2D(Layer):
+    """A 2-D convolution layer: ``filters`` kernels of ``kernel_size`` slide over the image."""
+
+    kernel = "Numba im2col + BLAS GEMM"
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", activation=None,
+                 use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, **kwargs):
+        super().__init__(**kwargs)
+        if int(filters) != filters or filters < 1:
+            raise ValueError(f"Conv2D needs a positive whole number of filters, got {filters!r}")
+        self.filters, self.kernel_size = int(filters), _pair(kernel_size, "kernel_size")
+        self.strides, self.padding = _pair(strides, "strides"), padding
+        Conv2DNode(self.strides, padding)  # fail now on bad settings
+        self.activation, self.use_bias = activation, use_bias
+        self.fn = activations.get(activation)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = _regularizer(kernel_regularizer)
+
+    def build(self, input_shape):
+        if len(input_shape) != 4:
+            raise ShapeError(f"Conv2D '{self.name}' expects images (batch, height, width, channels), "
+                             f"got {input_shape}")
+        self.W = self.add_weight("kernel", self.kernel_size + (input_shape[3], self.filters),
+                                 self.kernel_initializer)
+        self.b = self.add_weight("bias", (self.filters,), self.bias_initializer) if self.use_bias else None
+
+    def call(self, x):
+        args = (x, self.W, self.b) if self.use_bias else (x, self.W)
+        out = apply(Conv2DNode(self.strides, self.padding), *args)
+        return out if self.activation in (None, "linear") else self.fn(out)
+
+    def regularization_losses(self):
+        return [] if self.kernel_regularizer is None else [apply(L2Penalty(self.kernel_regularizer), self.W)]
+
+    def flops_per_sample(self):
+        _, Ho, Wo, _ = self.output_shape
+        kh, kw, C, Fn = self.W.shape
+        return Ho * Wo * Fn * (2 * kh * kw * C + (1 if self.use_bias else 0))
+
+    def get_config(self):
+        return {**super().get_config(), "filters": self.filters, "kernel_size": list(self.kernel_size),
+                "strides": list(self.strides), "padding": self.padding,
+                "activation": self.activation if isinstance(self.activation, (str, type(None))) else None,
+                "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": self.kernel_regularizer}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("kernel_initializer", "bias_initializer"):
+            if isinstance(config.get(key), dict):
+                config[key] = initializers.deserialize(config[key])
+            elif config.get(key) is None:
+                config.pop(key, None)
+        return cls(**config)
+
+
+class _Pooling(Layer):
+    node = None
+
+    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", **kwargs):
+        super().__init__(**kwargs)
+        self.pool_size = _pair(pool_size, "pool_size")
+        self.strides = _pair(strides, "strides") if strides is not None else self.pool_size
+        self.padding = padding
+        self.node(self.pool_size, self.strides, padding)  # fail now on bad settings
+
+    def call(self, x):
+        return apply(self.node(self.pool_size, self.strides, self.padding), x)
+
+    def flops_per_sample(self):
+        _, Ho, Wo, C = self.output_shape
+        return Ho * Wo * C * self.pool_size[0] * self.pool_size[1]
+
+    def get_config(self):
+        return {**super().get_config(), "pool_size": list(self.pool_size),
+                "strides": list(self.strides), "padding": self.padding}
+
+
+class MaxPooling2D(_Pooling):
+    """Keeps the largest value of each pool_size window (2x2 halves height and width)."""
+
+    kernel = "Numba window loop"
+    node = MaxPool2DNode
+
+
+class AveragePooling2D(_Pooling):
+    kernel = "Numba window loop"
+    node = AvgPool2DNode
+
+
+class GlobalAveragePooling2D(Layer):
+    """The mean of each channel over the whole image: (batch, h, w, c) -> (batch, c)."""
+
+    def call(self, x):
+        if x.ndim != 4:
+            raise ShapeError(f"GlobalAveragePooling2D '{self.name}' expects images, got {x.shape}")
+        return F.mean(x, axis=(1, 2))
+
+    def flops_per_sample(self):
+        _, H, W, C = self.input_shape
+        return H * W * C
+
+
+def output_size(size, window, stride, padding):
+    """For teaching: the output length of a convolution or pooling along one axis."""
+    return geometry(size, window, stride, padding)[0]
+
+
+__all__ = ["Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "Conv2DNode",
+           "MaxPool2DNode", "AvgPool2DNode", "geometry", "output_size"]
+
+for _layer in (Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D):
+    register(_layer)
