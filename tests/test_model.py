@@ -238,3 +238,14 @@ def test_early_stopping_names_missing_metric():
     model.compile("sgd", "sparse_categorical_crossentropy")
     with pytest.raises(KeyError, match="val_loss"):
         model.fit(X, y, epochs=2, verbose=0, callbacks=[cb.EarlyStopping()])
+
+
+def test_model_drawing_names_layers_and_shows_the_batch_as_none():
+    model = Sequential([Dense(8, activation="relu", input_shape=(4,), name="hidden"),
+                        Dense(3, activation="softmax", name="probs")])
+    source = gn.draw(model, show=("name", "shape")).source
+    for shape in ("(None, 4)", "(4, 8)", "(8,)", "(None, 8)", "(None, 3)"):
+        assert shape in source
+    assert "(1, 4)" not in source
+    expanded = gn.draw(model, show=("name", "shape"), expand=True).source
+    assert "Dense(relu) 'hidden'" in expanded and "Dense(softmax) 'probs'" in expanded

@@ -10,7 +10,7 @@ never tracing again.
 import numpy as np
 
 from .. import config
-from ..viz import register_adapter
+from ..viz import register_adapter, view_of
 from ..core import Graph, ShapeError
 from ..nn import layers as L
 from ..nn import losses as losses_module
@@ -443,7 +443,7 @@ class Sequential(Model):
 
 def _drawable(model):
     model._require_built("drawing")
-    return list(model.outputs)
+    return view_of(list(model.outputs)).but(symbolic_batch=True)
 
 
 register_adapter(Model, _drawable)  # draw(model): the traced graph, one box per layer node

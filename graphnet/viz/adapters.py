@@ -31,6 +31,9 @@ class View:
     grad_status: list
     title: Optional[str] = None
     schematic: bool = False  # a lone Node: placeholders, formula and derivative text
+    # A model's graph is traced on a one-sample placeholder: show its batch axis
+    # as None, as summary() and Keras do, not as 1.
+    symbolic_batch: bool = False
     # Step indices whose backward has run (None: all of them, once gradients exist);
     # the step-through viewer needs it to reveal expanded composites' inner gradients.
     backward_done: Optional[set] = None

@@ -220,7 +220,8 @@ def var_texts(item, states, options):
         head = [var.label] if "name" in show else []
         shaped = value if value is not None else var.value
         if "shape" in show and shaped is not None and np.ndim(shaped) > 0:
-            head.append(shape_text(shaped))
+            batched = states.view.symbolic_batch and var.role in ("input", "op")  # weights have no batch axis
+            head.append(shape_text(shaped, batch=None if batched else 0))
         if item.shared_uses:
             head.append(f"shared by {item.shared_uses}")
         if head:
@@ -334,8 +335,9 @@ def _op_node(body, item, states, options):
         lines.append(text(settings, size=SMALL))
     if "formula" in options.show and node.formula:
         lines.append(text(node.formula, size=SMALL))
-    if "name" in options.show and item.level.graph.variables[out].label != node.name:
-        lines.append(text(node.name, size=SMALL))
+    name = node.layer_name() or node.name  # a layer's node goes by the layer's name
+    if "name" in options.show and item.level.graph.variables[out].label != name:
+        lines.append(text(name, size=SMALL))
     short = len(lines) == 1 and len(symbol) <= 2
     fill = colors.CURRENT_FILL if current else colors.COMPOSITE_FILL if composite else colors.OP_FILL
     tooltip = f"{node.name}: {node.label}" + (f" = {node.formula}" if node.formula else "")

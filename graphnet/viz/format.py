@@ -13,9 +13,13 @@ def number(x):
     return f"{x:.4g}"
 
 
-def shape_text(value):
+def shape_text(value, batch=0):
+    """'(32, 10)'; with ``batch=None``, the first axis reads None: '(None, 10)'."""
     shape = np.shape(value)
-    return "scalar" if shape == () else "(" + ", ".join(str(n) for n in shape) + ")"
+    if shape == ():
+        return "scalar"
+    dims = ["None" if k == 0 and batch is None else str(n) for k, n in enumerate(shape)]
+    return "(" + ", ".join(dims) + (",)" if len(dims) == 1 else ")")
 
 
 def is_scalar(value):

@@ -242,7 +242,7 @@ def _expansion(plan, level, k, values, expand, depth):
     if result is None or any(result is w for w in wrappers):
         return None
     cluster = f"cluster_{level.prefix}{k}"
-    plan.clusters[cluster] = (f"{node.label} '{node.name}'", level.cluster)
+    plan.clusters[cluster] = (f"{node.label} '{node.layer_name() or node.name}'", level.cluster)
     return wrappers, Level(Graph(result), f"{level.prefix}c{k}.", level, k, cluster)
 
 
