@@ -78,8 +78,7 @@ class ProgbarLogger(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         if self.verbose:
             self.stream.write(f"Epoch {epoch + 1}/{self.params['epochs']}\n")
-        if self.verbose == 1:
-            self.bar = Progbar(self.params["steps"], stream=self.stream)
+        self.bar = Progbar(self.params["steps"], stream=self.stream)  # its clock times verbose=2 too
 
     def on_train_batch_end(self, batch, logs=None):
         if self.verbose == 1 and batch + 1 < self.params["steps"]:
@@ -89,7 +88,8 @@ class ProgbarLogger(Callback):
         if self.verbose == 1:
             self.bar.update(self.params["steps"], logs)
         elif self.verbose == 2:
-            self.stream.write(f"{self.params['steps']}/{self.params['steps']} - {format_logs(logs or {})}\n")
+            steps = self.params["steps"]
+            self.stream.write(f"{steps}/{steps} - {self.bar.timing(steps)} - {format_logs(logs or {})}\n")
             self.stream.flush()
 
 

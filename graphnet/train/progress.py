@@ -43,18 +43,20 @@ class Progbar:
         body = "=" * max(done - 1, 0) + (arrow if done else "") + "." * (self.width - done)
         return f"{step:>{digits}}/{self.target} [{body}]"
 
+    def timing(self, step, now=None):
+        """'1s 3ms/step' once finished, 'ETA: 2s' before."""
+        elapsed = (now or time.perf_counter()) - self.start
+        if step >= self.target:
+            return f"{_duration(elapsed)} {_duration(elapsed / max(step, 1))}/step"
+        return f"ETA: {_duration(elapsed / max(step, 1) * (self.target - step))}"
+
     def update(self, step, logs=None):
         now = time.perf_counter()
         finished = step >= self.target
         if not finished and (not self.live or now - self.last_draw < self.interval):
             return
         self.last_draw = now
-        elapsed = now - self.start
-        if finished:
-            timing = f"{_duration(elapsed)} {_duration(elapsed / max(step, 1))}/step"
-        else:
-            timing = f"ETA: {_duration(elapsed / max(step, 1) * (self.target - step))}"
-        line = f"{self.bar(step)} - {timing}"
+        line = f"{self.bar(step)} - {self.timing(step, now)}"
         if logs:
             line += " - " + format_logs(logs)
         if self.live:

@@ -10,7 +10,8 @@
     search = GridSearchCV(GraphnetClassifier(build, epochs=30), {"units": [8, 32]}, cv=3)
 
 Keyword arguments other than the training settings go to ``build``, and grid
-search can vary them like any other parameter.
+search can vary them like any other parameter. ``seed`` makes every fit
+repeatable by re-seeding graphnet's random generator before building.
 """
 try:
     from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
