@@ -59,8 +59,8 @@ def test_pooling_kernels_match_reference(H, W, kh, kw, sh, sw, padding, dtype):
     for forward_kernel in ("max", "avg"):
         dx = [np.zeros_like(x), np.zeros_like(x)]
         if forward_kernel == "max":
-            cpu_pool.max_pool_backward(g, winners[0], kw, sh, sw, top, left, dx[0])
-            ref_pool.max_pool_backward(g, winners[1], kw, sh, sw, top, left, dx[1])
+            cpu_pool.max_pool_backward(g, winners[0], dx[0])
+            ref_pool.max_pool_backward(g, winners[1], dx[1])
         else:
             cpu_pool.avg_pool_backward(g, kh, kw, sh, sw, top, left, dx[0])
             ref_pool.avg_pool_backward(g, kh, kw, sh, sw, top, left, dx[1])

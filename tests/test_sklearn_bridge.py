@@ -58,3 +58,12 @@ def test_regressor_scores_r2():
         return model
     reg = GraphnetRegressor(build, epochs=40, batch_size=16, seed=0).fit(X, y)
     assert reg.predict(X).shape == (120,) and reg.score(X, y) > 0.95
+
+
+def test_graphnet_scaler_in_a_pipeline():
+    from sklearn.pipeline import make_pipeline
+    X, y = gn.data.load_iris()
+    pipe = make_pipeline(gn.data.StandardScaler(), GraphnetClassifier(build_classifier, epochs=30, seed=0))
+    scores = cross_val_score(pipe, X, y, cv=3)
+    assert scores.mean() > 0.8
+    assert clone(gn.data.MinMaxScaler(feature_range=(-1, 1))).get_params() == {"feature_range": (-1, 1)}

@@ -55,7 +55,16 @@ class _Scaler:
         out_dtype = a.dtype if a.dtype.kind == "f" else np.dtype(np.float32)
         return a.astype(np.float64), out_dtype
 
-    def fit(self, X):
+    # scikit-learn's parameter protocol, so a scaler can sit in a Pipeline and be cloned.
+    def get_params(self, deep=True):
+        return {k: v for k, v in vars(self).items() if not k.endswith("_") and not k.startswith("_")}
+
+    def set_params(self, **params):
+        for key, value in params.items():
+            setattr(self, key, value)
+        return self
+
+    def fit(self, X, y=None):
         """Learn the statistics of X (the training set). Returns self."""
         a, _ = self._check("fit", X)
         self._fit(a)
@@ -67,7 +76,7 @@ class _Scaler:
         a, dtype = self._check("transform", X)
         return self._forward(a).astype(dtype)
 
-    def fit_transform(self, X):
+    def fit_transform(self, X, y=None):
         """fit(X), then transform(X): for the training set only."""
         return self.fit(X).transform(X)
 
@@ -117,10 +126,10 @@ class MinMaxScaler(_Scaler):
                              f"got {feature_range!r}") from None
         if not lo < hi:
             raise ValueError(f"MinMaxScaler: feature_range needs min < max, got {feature_range}")
-        self.feature_range = (lo, hi)
+        self.feature_range = feature_range  # kept as given: scikit-learn's clone checks that
 
     def _fit(self, X):
-        lo, hi = self.feature_range
+        lo, hi = (float(v) for v in self.feature_range)
         self.data_min_ = X.min(axis=0)
         self.data_max_ = X.max(axis=0)
         self.data_range_ = self.data_max_ - self.data_min_

@@ -12,7 +12,7 @@ from ..ops import functional as F
 from ..ops.shape import Pad
 from ..ops.tensor import apply, constant
 from . import activations, initializers
-from .layers import Layer, _regularizer, register
+from .layers import _FUSED_ACTIVATIONS, Layer, _regularizer, register
 from .losses import L2Penalty
 
 
@@ -93,18 +93,41 @@ class Conv2DNode(_Windowed):
     Forward: unfold the windows into rows (Numba), one matrix product (BLAS).
     Backward: dW = colsᵀ g and db = Σ g; dx = fold(g Wᵀ), skipped when x needs
     no gradient (the images fed to the first layer).
+
+    The batch goes through in chunks whose unfolded rows fit in the CPU's cache:
+    a whole batch of unfolded windows (tens of MB) would travel to memory and back
+    for every product. Backward unfolds each chunk again rather than keeping the
+    rows: recomputing a copy in cache is cheaper than storing and re-reading it.
     """
 
-    formula = "Σ window · W + b"
+    formula = "σ(Σ window · W + b)"
     derivatives = ("fold(g Wᵀ)", "colsᵀ g", "Σ g")
     scratch = ("cols", "dcols")
+    CHUNK_BYTES = 2 << 20  # unfolded rows per chunk: about what one core's caches hold
 
-    def __init__(self, strides=(1, 1), padding="valid", name=None):
+    def __init__(self, strides=(1, 1), padding="valid", activation=None, name=None):
         super().__init__(None, _pair(strides, "strides"), padding, name)
+        if activation not in _FUSED_ACTIVATIONS:
+            raise ValueError(f"Conv2DNode fuses the activations {sorted(k for k in _FUSED_ACTIVATIONS if k)}, "
+                             f"not {activation!r}")
+        self.activation = None if activation in ("linear", "identity") else activation
 
     @property
     def op(self):
         return "Conv2D"
+
+    def describe(self):
+        return ", ".join(filter(None, [super().describe(), self.activation]))
+
+    def _chunks(self, x, Ho, Wo, dtype):
+        """(start, stop, cols buffer) for each chunk of images."""
+        (kh, kw), N, C = self.window, x.shape[0], x.shape[3]
+        per_image = Ho * Wo * kh * kw * C * np.dtype(dtype).itemsize
+        size = max(1, min(N, self.CHUNK_BYTES // per_image))
+        cols = self.buffer("cols", (size, Ho, Wo, kh, kw, C), dtype)
+        for start in range(0, N, size):
+            stop = min(start + size, N)
+            yield start, stop, cols[:stop - start]
 
     def forward(self, x, W, b=None):
         if W.ndim != 4 or x.ndim != 4 or x.shape[3] != W.shape[2]:
@@ -112,30 +135,49 @@ class Conv2DNode(_Windowed):
                              f"for a kernel of shape {W.shape}, got images of shape {x.shape}")
         self.window = W.shape[:2]
         Ho, Wo, top, _, left, _ = self.plan(x)
-        N, C, Fn = x.shape[0], x.shape[3], W.shape[3]
-        (kh, kw), (sh, sw) = self.window, self.strides
-        cols = self.buffer("cols", (N, Ho, Wo, kh, kw, C), np.result_type(x, W))
-        kernel("unfold", x)(x, kh, kw, sh, sw, top, left, cols)
-        out = cols.reshape(N * Ho * Wo, kh * kw * C) @ W.reshape(kh * kw * C, Fn)
+        (kh, kw), (sh, sw), Fn = self.window, self.strides, W.shape[3]
+        dtype = np.result_type(x, W)
+        out = np.empty((x.shape[0], Ho, Wo, Fn), dtype=dtype)
+        W2 = W.reshape(-1, Fn)
+        unfold = kernel("unfold", x)
+        for start, stop, cols in self._chunks(x, Ho, Wo, dtype):
+            unfold(x[start:stop], kh, kw, sh, sw, top, left, cols)
+            np.matmul(cols.reshape(-1, W2.shape[0]), W2, out=out[start:stop].reshape(-1, Fn))
         if b is not None:
             out += b
-        self.x_shape, self.W, self.has_bias, self.offsets = x.shape, W, b is not None, (top, left)
-        return out.reshape(N, Ho, Wo, Fn)
+        self.x, self.W, self.has_bias, self.offsets, self.out_hw = x, W, b is not None, (top, left), (Ho, Wo)
+        if self.activation == "relu":  # in place: no second image-sized array
+            self.out = np.maximum(out, 0, out=out)
+        elif self.activation is not None:
+            self.act = _FUSED_ACTIVATIONS[self.activation]()
+            out = self.act.forward(out)
+        return out
 
     def backward(self, grad):
-        W, cols = self.W, self.cols
-        Fn = W.shape[3]
-        g = grad.reshape(-1, Fn)
-        dW = (cols.reshape(g.shape[0], -1).T @ g).reshape(W.shape) if self.wants(1) else None
-        dx = None
-        if self.wants(0):
-            dcols = self.buffer("dcols", cols.shape, cols.dtype)
-            np.matmul(g, W.reshape(-1, Fn).T, out=dcols.reshape(g.shape[0], -1))
-            dx = np.zeros(self.x_shape, dtype=cols.dtype)
-            kernel("fold", dcols)(dcols, *self.strides, *self.offsets, dx)
+        if self.activation == "relu":
+            grad = grad * (self.out > 0)
+        elif self.activation is not None:
+            grad = self.act.backward(grad)[0]
+        x, W, (top, left), (Ho, Wo) = self.x, self.W, self.offsets, self.out_hw
+        (kh, kw), (sh, sw), Fn = self.window, self.strides, W.shape[3]
+        W2, dtype = W.reshape(-1, Fn), np.result_type(x, W)
+        want_dx, want_dW = self.wants(0), self.wants(1)
+        dW = np.zeros(W2.shape, dtype=dtype) if want_dW else None
+        dx = np.zeros(x.shape, dtype=dtype) if want_dx else None
+        unfold, fold = kernel("unfold", x), kernel("fold", x)
+        for start, stop, cols in self._chunks(x, Ho, Wo, dtype):
+            g = grad[start:stop].reshape(-1, Fn)
+            if want_dW:
+                unfold(x[start:stop], kh, kw, sh, sw, top, left, cols)
+                dW += cols.reshape(g.shape[0], -1).T @ g
+            if want_dx:
+                dcols = self.buffer("dcols", cols.shape, dtype)
+                np.matmul(g, W2.T, out=dcols.reshape(g.shape[0], -1))
+                fold(dcols, sh, sw, top, left, dx[start:stop])
+        dW = dW.reshape(W.shape) if want_dW else None
         if not self.has_bias:
             return dx, dW
-        return dx, dW, g.sum(axis=0)
+        return dx, dW, grad.reshape(-1, Fn).sum(axis=0)
 
     def expand(self, x, W, b=None):
         self.window = W.shape[:2]
@@ -144,12 +186,13 @@ class Conv2DNode(_Windowed):
         for di, dj, window in self.window_slices(xp, Ho, Wo):
             term = window @ W[di, dj]  # (N, Ho, Wo, C) @ (C, filters)
             out = term if out is None else out + term
-        return out if b is None else out + b
+        return activations.get(self.activation)(out if b is None else out + b)
 
     @staticmethod
     def examples(rng):
         x, W, b = rng.normal(size=(2, 5, 6, 3)), rng.normal(size=(3, 3, 3, 2)), rng.normal(size=(2,))
-        return [(Conv2DNode(), (x, W, b)), (Conv2DNode(2, "same"), (x, W, b)),
+        return [(Conv2DNode(), (x, W, b)), (Conv2DNode(2, "same", "relu"), (x, W, b)),
+                (Conv2DNode(1, "valid", "tanh"), (x, W, b)),
                 (Conv2DNode((2, 1), "valid"), (x, rng.normal(size=(2, 2, 3, 4)))),
                 (Conv2DNode(1, "same"), (rng.normal(size=(1, 4, 4, 1)), rng.normal(size=(2, 2, 1, 1)), b[:1]))]
 
@@ -179,8 +222,7 @@ class MaxPool2DNode(_Windowed):
 
     def backward(self, grad):
         dx = np.zeros(self.x_shape, dtype=grad.dtype)
-        kernel("max_pool_backward", grad)(grad, self.winner, self.window[1], *self.strides,
-                                          *self.offsets, dx)
+        kernel("max_pool_backward", grad)(grad, self.winner, dx)
         return (dx,)
 
     def expand(self, x):
@@ -271,8 +313,9 @@ class Conv2D(Layer):
 
     def call(self, x):
         args = (x, self.W, self.b) if self.use_bias else (x, self.W)
-        out = apply(Conv2DNode(self.strides, self.padding), *args)
-        return out if self.activation in (None, "linear") else self.fn(out)
+        fused = self.activation if isinstance(self.activation, str) and self.activation in _FUSED_ACTIVATIONS else None
+        out = apply(Conv2DNode(self.strides, self.padding, fused), *args)
+        return out if fused or self.activation is None else self.fn(out)
 
     def regularization_losses(self):
         return [] if self.kernel_regularizer is None else [apply(L2Penalty(self.kernel_regularizer), self.W)]

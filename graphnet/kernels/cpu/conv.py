@@ -17,18 +17,20 @@ kernel = njit(error_model="numpy")
 
 @kernel
 def unfold(x, kh, kw, sh, sw, top, left, cols):
-    """cols[n, i, j, di, dj, c] = x[n, i*sh + di - top, j*sw + dj - left, c], 0 outside."""
+    """cols[n, i, j, di, dj, c] = x[n, i*sh + di - top, j*sw + dj - left, c], 0 outside.
+
+    The loops follow cols' memory order, so every write is sequential and each
+    innermost copy moves one pixel's C contiguous channels."""
     N, H, W, C = x.shape
     Ho, Wo = cols.shape[1], cols.shape[2]
     for n in range(N):
         for i in range(Ho):
-            for di in range(kh):
-                r = i * sh + di - top
-                inside_r = 0 <= r < H
-                for j in range(Wo):
+            for j in range(Wo):
+                for di in range(kh):
+                    r = i * sh + di - top
                     for dj in range(kw):
                         col = j * sw + dj - left
-                        if inside_r and 0 <= col < W:
+                        if 0 <= r < H and 0 <= col < W:
                             for c in range(C):
                                 cols[n, i, j, di, dj, c] = x[n, r, col, c]
                         else:
@@ -38,16 +40,17 @@ def unfold(x, kh, kw, sh, sw, top, left, cols):
 
 @kernel
 def fold(dcols, sh, sw, top, left, dx):
-    """The adjoint of unfold: dx[n, r, col, c] += dcols[n, i, j, di, dj, c] (dx zeroed first)."""
+    """The adjoint of unfold: dx[n, r, col, c] += dcols[n, i, j, di, dj, c] (dx zeroed first).
+    Reads dcols in memory order, as unfold writes cols."""
     N, H, W, C = dx.shape
     Ho, Wo, kh, kw = dcols.shape[1], dcols.shape[2], dcols.shape[3], dcols.shape[4]
     for n in range(N):
         for i in range(Ho):
-            for di in range(kh):
-                r = i * sh + di - top
-                if r < 0 or r >= H:
-                    continue
-                for j in range(Wo):
+            for j in range(Wo):
+                for di in range(kh):
+                    r = i * sh + di - top
+                    if r < 0 or r >= H:
+                        continue
                     for dj in range(kw):
                         col = j * sw + dj - left
                         if 0 <= col < W:

@@ -12,38 +12,47 @@ kernel = njit(error_model="numpy")
 
 @kernel
 def max_pool_forward(x, ph, pw, sh, sw, top, left, out, winner):
-    """out = the window's maximum; winner = its position di * pw + dj (the first on ties)."""
+    """out = the window's maximum; winner = where it is in the image, r * W + col
+    (the first maximum on ties). The channel loop is innermost: it runs over
+    contiguous memory and vectorises."""
     N, H, W, C = x.shape
     Ho, Wo = out.shape[1], out.shape[2]
     for n in range(N):
         for i in range(Ho):
             for j in range(Wo):
-                for c in range(C):
-                    best, at = x[n, 0, 0, c], -1
-                    for di in range(ph):
-                        r = i * sh + di - top
-                        if r < 0 or r >= H:
+                first = True
+                for di in range(ph):
+                    r = i * sh + di - top
+                    if r < 0 or r >= H:
+                        continue
+                    for dj in range(pw):
+                        col = j * sw + dj - left
+                        if col < 0 or col >= W:
                             continue
-                        for dj in range(pw):
-                            col = j * sw + dj - left
-                            if 0 <= col < W and (at < 0 or x[n, r, col, c] > best):
-                                best, at = x[n, r, col, c], di * pw + dj
-                    out[n, i, j, c] = best
-                    winner[n, i, j, c] = at
+                        at = r * W + col
+                        if first:
+                            for c in range(C):
+                                out[n, i, j, c] = x[n, r, col, c]
+                                winner[n, i, j, c] = at
+                            first = False
+                        else:
+                            for c in range(C):
+                                if x[n, r, col, c] > out[n, i, j, c]:
+                                    out[n, i, j, c] = x[n, r, col, c]
+                                    winner[n, i, j, c] = at
 
 
 @kernel
-def max_pool_backward(grad, winner, pw, sh, sw, top, left, dx):
-    """Routes each output's gradient to the input that won its window (dx zeroed first)."""
+def max_pool_backward(grad, winner, dx):
+    """Routes each output's gradient to the input pixel that won its window (dx zeroed first)."""
     N, Ho, Wo, C = grad.shape
+    W = dx.shape[2]
     for n in range(N):
         for i in range(Ho):
             for j in range(Wo):
                 for c in range(C):
                     at = winner[n, i, j, c]
-                    r = i * sh + at // pw - top
-                    col = j * sw + at % pw - left
-                    dx[n, r, col, c] += grad[n, i, j, c]
+                    dx[n, at // W, at % W, c] += grad[n, i, j, c]
 
 
 @kernel

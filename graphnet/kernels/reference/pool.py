@@ -13,17 +13,17 @@ def _windows(x, ph, pw, sh, sw, top, left, Ho, Wo, fill):
 
 
 def max_pool_forward(x, ph, pw, sh, sw, top, left, out, winner):
-    views = _windows(x, ph, pw, sh, sw, top, left, out.shape[1], out.shape[2], -np.inf)
-    winner[...] = views.argmax(axis=0)  # argmax takes the first maximum, as the kernel does
+    Ho, Wo, W = out.shape[1], out.shape[2], x.shape[2]
+    views = _windows(x, ph, pw, sh, sw, top, left, Ho, Wo, -np.inf)
+    offset = views.argmax(axis=0)  # the first maximum, as the kernel takes
+    _, i, j, _ = np.indices(out.shape)
+    winner[...] = (i * sh + offset // pw - top) * W + (j * sw + offset % pw - left)
     out[...] = views.max(axis=0)
 
 
-def max_pool_backward(grad, winner, pw, sh, sw, top, left, dx):
-    N, Ho, Wo, C = grad.shape
-    n, i, j, c = np.indices(grad.shape)
-    rows = i * sh + winner // pw - top
-    cols = j * sw + winner % pw - left
-    np.add.at(dx, (n, rows, cols, c), grad)
+def max_pool_backward(grad, winner, dx):
+    n, _, _, c = np.indices(grad.shape)
+    np.add.at(dx, (n, winner // dx.shape[2], winner % dx.shape[2], c), grad)
 
 
 def _counts(shape, ph, pw, sh, sw, top, left, Ho, Wo):
