@@ -10,8 +10,10 @@ from graphnet.check import cases
 from graphnet.core import Node
 from graphnet.ops.tensor import apply
 
+# A random node's expansion has no way to draw the same random numbers: the
+# unrolled recurrences show the computation without recurrent dropout.
 COMPOSITES = [(cid, node, inputs) for cid, node, inputs in cases()
-              if type(node).expand is not Node.expand]
+              if type(node).expand is not Node.expand and not getattr(node, "recurrent_dropout", 0)]
 
 
 def test_there_are_composites():

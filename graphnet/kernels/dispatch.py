@@ -12,7 +12,11 @@ from contextlib import contextmanager
 # kernel name -> module (under cpu/ and reference/) that defines it
 _MODULES = {"unfold": "conv", "fold": "conv",
             "max_pool_forward": "pool", "max_pool_backward": "pool",
-            "avg_pool_forward": "pool", "avg_pool_backward": "pool"}
+            "avg_pool_forward": "pool", "avg_pool_backward": "pool",
+            "rnn_forward_step": "recurrent", "rnn_backward_step": "recurrent",
+            "lstm_forward_step": "recurrent", "lstm_backward_step": "recurrent",
+            "gru_forward_step": "recurrent", "gru_backward_step": "recurrent",
+            "embedding_scatter_add": "recurrent"}
 
 _choice = [os.environ.get("GRAPHNET_KERNELS", "cpu")]
 

@@ -11,3 +11,4 @@ from .losses import (BinaryCrossentropy, CategoricalCrossentropy, Hinge, L2Penal
 from .layers import (L2, Activation, Add, Concatenate, Dense, Dropout, Flatten, Input, Layer,
                      Reshape, l2, register)
 from .conv import AveragePooling2D, Conv2D, GlobalAveragePooling2D, MaxPooling2D
+from .recurrent import GRU, LSTM, Embedding, SimpleRNN, TimeDistributed

@@ -98,6 +98,22 @@ class HeUniform(Initializer):
         return generator().uniform(-limit, limit, shape)
 
 
+class Orthogonal(Initializer):
+    """A random orthogonal matrix (Keras' default for recurrent kernels): repeated
+    products with it neither shrink nor blow up a vector's length."""
+
+    def __init__(self, gain=1.0):
+        self.gain = gain
+
+    def sample(self, shape):
+        rows, cols = int(np.prod(shape[:-1])), shape[-1]
+        a = generator().normal(0.0, 1.0, (max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(a)
+        q *= np.sign(np.diag(r))  # a uniform choice among orthogonal matrices
+        q = q if rows >= cols else q.T
+        return self.gain * q[:rows, :cols].reshape(shape)
+
+
 def _truncated_normal(shape, stddev):
     # Keras scales by 1/0.8796 so the cut distribution keeps the wanted deviation.
     scale = stddev / 0.87962566103423978
@@ -112,7 +128,7 @@ def _truncated_normal(shape, stddev):
 _BY_NAME = {"zeros": Zeros, "ones": Ones, "constant": Constant, "random_normal": RandomNormal,
             "normal": RandomNormal, "random_uniform": RandomUniform, "uniform": RandomUniform,
             "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal,
-            "he_normal": HeNormal, "he_uniform": HeUniform}
+            "he_normal": HeNormal, "he_uniform": HeUniform, "orthogonal": Orthogonal}
 
 
 def get(identifier):

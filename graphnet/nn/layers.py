@@ -101,7 +101,8 @@ class DropoutNode(Node):
 
     formula = "x · mask / q"
 
-    def __init__(self, rate=0.5, convention="inverted", training=True, freeze_mask=False, name=None):
+    def __init__(self, rate=0.5, convention="inverted", training=True, freeze_mask=False,
+                 shared_axes=(), name=None):
         super().__init__(name)
         if not 0 <= rate < 1:
             raise ValueError(f"Dropout rate must be in [0, 1), got {rate}")
@@ -109,6 +110,7 @@ class DropoutNode(Node):
             raise ValueError(f"Dropout convention is 'inverted' or 'scale_at_test', not {convention!r}")
         self.rate, self.convention, self.training = rate, convention, training
         self.freeze_mask, self.mask = freeze_mask, None  # a frozen mask makes gradient checks possible
+        self.shared_axes = tuple(shared_axes)  # one mask for all of these axes (time, for RNN inputs)
 
     @property
     def op(self):
@@ -122,8 +124,9 @@ class DropoutNode(Node):
         if not self.training:
             self.scale = 1.0 if self.convention == "inverted" else q
         else:
-            if self.mask is None or not self.freeze_mask or self.mask.shape != x.shape:
-                self.mask = generator().random(x.shape) >= self.rate
+            shape = tuple(1 if k in self.shared_axes else n for k, n in enumerate(x.shape))
+            if self.mask is None or not self.freeze_mask or self.mask.shape != shape:
+                self.mask = generator().random(shape) >= self.rate
             self.scale = self.mask / q if self.convention == "inverted" else self.mask
             self.scale = np.asarray(self.scale, dtype=np.result_type(x))
         return x * self.scale
@@ -237,8 +240,9 @@ class Layer:
             p.value = w.astype(p.dtype)
 
     # applying -------------------------------------------------------------------
-    def __call__(self, inputs):
-        """Apply the layer to a tensor (or, for merging layers, a list of them)."""
+    def __call__(self, inputs, **kwargs):
+        """Apply the layer to a tensor (or, for merging layers, a list of them).
+        Keyword arguments go to ``call`` (``initial_state=`` for recurrent layers)."""
         many = isinstance(inputs, (list, tuple))
         xs = [t if isinstance(t, Tensor) else tensor(t, requires_grad=False)
               for t in (inputs if many else [inputs])]
@@ -247,11 +251,15 @@ class Layer:
             self.input_shape = shapes if many else shapes[0]
             self.build(self.input_shape)
             self.built = True
-        out = self.call(xs if many else xs[0])
-        self.output_shape = (None,) + tuple(out.shape[1:])
-        if out.name is None:
-            out.name = self.name  # as in Keras, an output is known by its layer's name
-        _tag_nodes(out, xs, self)
+        out = self.call(xs if many else xs[0], **kwargs)
+        outs = out if isinstance(out, list) else [out]
+        self.output_shape = (None,) + tuple(outs[0].shape[1:])
+        given = xs + [t for v in kwargs.values() for t in (v if isinstance(v, (list, tuple)) else [v])
+                      if isinstance(t, Tensor)]
+        for k, o in enumerate(outs):
+            if o.name is None:  # as in Keras, an output is known by its layer's name
+                o.name = self.name if k == 0 else f"{self.name}_{k}"
+            _tag_nodes(o, given, self)
         return out
 
     def build(self, input_shape):

@@ -1,0 +1,579 @@
+"""Recurrent networks: SimpleRNN, LSTM and GRU over (batch, timesteps, features), and Embedding.
+
+A recurrent layer applies one fused node for the whole sequence: the input
+projection of every step in one matrix product, then a loop over time with one
+small product (h U) and one compiled gate kernel per step; backward through time
+runs the loop in reverse and gathers the weight gradients in one product each.
+``expand()`` unrolls it: one cell node per time step, and each cell expands into
+its gates, so backpropagation through time can be drawn and stepped through.
+
+Every fused node outputs the whole trajectory of its state, (batch, timesteps,
+state): h for SimpleRNN and GRU, h and c side by side for LSTM. Layers slice
+the last step, or the states, out of it.
+"""
+import numpy as np
+
+from ..core import Node, ShapeError
+from ..kernels.dispatch import kernel
+from ..ops import functional as F
+from ..ops.shape import Reshape
+from ..ops.tensor import apply, constant
+from ..random import generator
+from . import activations, initializers
+from .layers import DropoutNode, Layer, register
+
+
+def _time_major(a):
+    return np.ascontiguousarray(np.swapaxes(a, 0, 1))
+
+
+class RecurrentNode(Node):
+    """The base of the fused sequence nodes: inputs (x, W, U, b, h0[, c0])."""
+
+    abstract = True
+    gates = 1        # blocks of ``units`` columns in W and U
+    state_parts = 1  # h (and c) in the output
+
+    def __init__(self, recurrent_dropout=0.0, training=True, freeze_mask=False, name=None):
+        super().__init__(name)
+        self.recurrent_dropout, self.training = recurrent_dropout, training
+        self.freeze_mask, self.mask = freeze_mask, None
+
+    def describe(self):
+        return f"recurrent_dropout={self.recurrent_dropout:g}" if self.recurrent_dropout else ""
+
+    def check(self, x, W, U):
+        if x.ndim != 3:
+            raise ShapeError(f"{self!r} expects sequences (batch, timesteps, features), got {x.shape}")
+        H = U.shape[0]
+        if W.shape != (x.shape[2], self.gates * H) or U.shape != (H, self.gates * H):
+            raise ShapeError(f"{self!r}: sequences with {x.shape[2]} features need a kernel of shape "
+                             f"{(x.shape[2], self.gates * H)} and a recurrent kernel of "
+                             f"{(H, self.gates * H)}, got {W.shape} and {U.shape}")
+        return x.shape[0], x.shape[1], x.shape[2], H
+
+    def recurrent_mask(self, B, H, dtype):
+        """Recurrent dropout: one mask on h for the whole sequence (Keras' choice)."""
+        if not self.recurrent_dropout or not self.training:
+            return None
+        if self.mask is None or not self.freeze_mask or self.mask.shape != (B, H):
+            keep = 1.0 - self.recurrent_dropout
+            self.mask = ((generator().random((B, H)) >= self.recurrent_dropout) / keep).astype(dtype)
+        return self.mask
+
+    def step_gradient_norms(self):
+        """|dL/dz_t| for each time step t of the last backward: how much gradient
+        reached each step (vanishing or exploding over time shows here)."""
+        return self.grad_norms
+
+    def initial(self, h0, B, H, dtype):
+        return np.ascontiguousarray(np.broadcast_to(h0, (B, H)), dtype=dtype)
+
+    def expand(self, x, W, U, b, *initial):
+        """Unrolled: one cell per time step, the state passed from each to the next
+        (the computation without recurrent dropout, as at inference)."""
+        state = initial[0] if len(initial) == 1 else F.concatenate(list(initial), axis=-1)
+        B = x.shape[0]
+        if state.shape[0] != B:
+            state = state + constant(np.zeros((B,) + state.shape[1:], dtype=x.dtype))
+        states = []
+        for t in range(x.shape[1]):
+            state = apply(self.cell(), x[:, t], state, W, U, b)
+            states.append(state)
+        return F.stack(states, axis=1)
+
+
+class SimpleRNNNode(RecurrentNode):
+    """h_t = tanh(x_t W + h_{t-1} U + b)."""
+
+    formula = "h_t = tanh(x_t W + h_{t-1} U + b)"
+    derivatives = ("dz Wᵀ", "Σ x_tᵀ dz_t", "Σ h_{t-1}ᵀ dz_t", "Σ dz_t", "dz_1 Uᵀ")
+
+    @property
+    def op(self):
+        return "SimpleRNN"
+
+    def cell(self):
+        return SimpleRNNCell()
+
+    def forward(self, x, W, U, b, h0):
+        B, T, D, H = self.check(x, W, U)
+        dtype, exact = np.result_type(x, W), np.result_type(x, W) == np.float64
+        xt = _time_major(x)
+        z_in = (xt.reshape(T * B, D) @ W).reshape(T, B, H) + b
+        hs, h_prev = np.empty((T, B, H), dtype), np.empty((T, B, H), dtype)
+        mask = self.recurrent_mask(B, H, dtype)
+        h, z, step = self.initial(h0, B, H, dtype), np.empty((B, H), dtype), kernel("rnn_forward_step", x)
+        for t in range(T):
+            h_prev[t] = h if mask is None else h * mask
+            np.matmul(h_prev[t], U, out=z)
+            z += z_in[t]
+            step(z, hs[t], exact)
+            h = hs[t]
+        self.cache = (xt, W, U, hs, h_prev, mask, np.shape(h0))
+        return np.swapaxes(hs, 0, 1)
+
+    def backward(self, grad):
+        xt, W, U, hs, h_prev, mask, h0_shape = self.cache
+        T, B, H = hs.shape
+        g = _time_major(grad)
+        dz, dh_next = np.empty_like(hs), np.zeros((B, H), hs.dtype)
+        step = kernel("rnn_backward_step", hs)
+        for t in range(T - 1, -1, -1):
+            step(g[t], dh_next, hs[t], dz[t])
+            np.matmul(dz[t], U.T, out=dh_next)
+            if mask is not None:
+                dh_next *= mask
+        self.grad_norms = np.sqrt((dz.astype(np.float64) ** 2).sum(axis=(1, 2)))
+        return _weight_grads(self, xt, W, h_prev, dz, dz, dz.sum(axis=(0, 1)), dh_next, h0_shape)
+
+    @staticmethod
+    def examples(rng):
+        x, W, U, b, h0 = rng.normal(size=(2, 5, 3)), rng.normal(size=(3, 4)), rng.normal(size=(4, 4)) * 0.5, \
+            rng.normal(size=(4,)), rng.normal(size=(2, 4))
+        return [(SimpleRNNNode(), (x, W, U, b, h0)),
+                (SimpleRNNNode(recurrent_dropout=0.3, freeze_mask=True), (x, W, U, b, h0[:1]))]
+
+
+class LSTMNode(RecurrentNode):
+    """Gates i, f, o = σ(...), candidate g = tanh(...) from z = x_t W + h_{t-1} U + b;
+    c_t = f c_{t-1} + i g; h_t = o tanh(c_t). Output: h and c side by side."""
+
+    formula = "c_t = f c_{t-1} + i g, h_t = o tanh(c_t)"
+    derivatives = ("dz Wᵀ", "Σ x_tᵀ dz_t", "Σ h_{t-1}ᵀ dz_t", "Σ dz_t", "dz_1 Uᵀ", "dc_1 f_1")
+    gates, state_parts = 4, 2
+
+    @property
+    def op(self):
+        return "LSTM"
+
+    def cell(self):
+        return LSTMCell()
+
+    def forward(self, x, W, U, b, h0, c0):
+        B, T, D, H = self.check(x, W, U)
+        dtype, exact = np.result_type(x, W), np.result_type(x, W) == np.float64
+        xt = _time_major(x)
+        z_in = (xt.reshape(T * B, D) @ W).reshape(T, B, 4 * H) + b
+        hs, cs, tanh_c = (np.empty((T, B, H), dtype) for _ in range(3))
+        gates, h_prev = np.empty((T, B, 4 * H), dtype), np.empty((T, B, H), dtype)
+        mask = self.recurrent_mask(B, H, dtype)
+        h, c = self.initial(h0, B, H, dtype), self.initial(c0, B, H, dtype)
+        z, step = np.empty((B, 4 * H), dtype), kernel("lstm_forward_step", x)
+        for t in range(T):
+            h_prev[t] = h if mask is None else h * mask
+            np.matmul(h_prev[t], U, out=z)
+            z += z_in[t]
+            step(z, c, gates[t], cs[t], tanh_c[t], hs[t], exact)
+            h, c = hs[t], cs[t]
+        self.cache = (xt, W, U, gates, cs, tanh_c, h_prev, mask, self.initial(c0, B, H, dtype),
+                      np.shape(h0), np.shape(c0))
+        return np.swapaxes(np.concatenate([hs, cs], axis=2), 0, 1)
+
+    def backward(self, grad):
+        xt, W, U, gates, cs, tanh_c, h_prev, mask, c0, h0_shape, c0_shape = self.cache
+        T, B, H = cs.shape
+        g = _time_major(grad)
+        dz = np.empty_like(gates)
+        dh_next, dc_next, dc_prev = (np.zeros((B, H), cs.dtype) for _ in range(3))
+        step = kernel("lstm_backward_step", cs)
+        for t in range(T - 1, -1, -1):
+            step(g[t, :, :H], g[t, :, H:], dh_next, dc_next, gates[t], cs[t - 1] if t else c0,
+                 tanh_c[t], dz[t], dc_prev)
+            dc_next, dc_prev = dc_prev, dc_next
+            np.matmul(dz[t], U.T, out=dh_next)
+            if mask is not None:
+                dh_next *= mask
+        self.grad_norms = np.sqrt((dz.astype(np.float64) ** 2).sum(axis=(1, 2)))
+        grads = _weight_grads(self, xt, W, h_prev, dz, dz, dz.sum(axis=(0, 1)), dh_next, h0_shape)
+        dc0 = _reduce_to(dc_next, c0_shape) if self.wants(5) else None
+        return grads + (dc0,)
+
+    def expand(self, x, W, U, b, h0, c0):
+        return super().expand(x, W, U, b, h0, c0)
+
+    @staticmethod
+    def examples(rng):
+        x, W, U, b = rng.normal(size=(2, 5, 3)), rng.normal(size=(3, 8)), rng.normal(size=(2, 8)) * 0.5, \
+            rng.normal(size=(8,))
+        h0, c0 = rng.normal(size=(2, 2)), rng.normal(size=(2, 2))
+        return [(LSTMNode(), (x, W, U, b, h0, c0)),
+                (LSTMNode(recurrent_dropout=0.3, freeze_mask=True), (x, W, U, b, h0[:1], c0[:1]))]
+
+
+class GRUNode(RecurrentNode):
+    """Update gate z and reset gate r, candidate ĥ = tanh(x W_h + b_h + r (h U_h + b_rh));
+    h_t = z h_{t-1} + (1 - z) ĥ. Keras' default form (reset after the product):
+    b has two rows, for the input and the recurrent side."""
+
+    formula = "h_t = z h_{t-1} + (1 - z) ĥ"
+    derivatives = ("dxz Wᵀ", "Σ x_tᵀ dxz_t", "Σ h_{t-1}ᵀ dhz_t", "Σ dxz_t, Σ dhz_t", "dh_1")
+    gates = 3
+
+    @property
+    def op(self):
+        return "GRU"
+
+    def cell(self):
+        return GRUCell()
+
+    def forward(self, x, W, U, b, h0):
+        B, T, D, H = self.check(x, W, U)
+        if b.shape != (2, 3 * H):
+            raise ShapeError(f"{self!r} needs a bias of shape {(2, 3 * H)}, got {b.shape}")
+        dtype, exact = np.result_type(x, W), np.result_type(x, W) == np.float64
+        xt = _time_major(x)
+        xz = (xt.reshape(T * B, D) @ W).reshape(T, B, 3 * H) + b[0]
+        hs, h_prev = np.empty((T, B, H), dtype), np.empty((T, B, H), dtype)
+        gates, hz = np.empty((T, B, 3 * H), dtype), np.empty((T, B, 3 * H), dtype)
+        mask = self.recurrent_mask(B, H, dtype)
+        h, step = self.initial(h0, B, H, dtype), kernel("gru_forward_step", x)
+        h_before = np.empty((T, B, H), dtype)  # the unmasked h_{t-1} that z multiplies
+        for t in range(T):
+            h_before[t] = h
+            h_prev[t] = h if mask is None else h * mask
+            np.matmul(h_prev[t], U, out=hz[t])
+            hz[t] += b[1]
+            step(xz[t], hz[t], h, gates[t], hs[t], exact)
+            h = hs[t]
+        self.cache = (xt, W, U, gates, hz, h_before, h_prev, mask, np.shape(h0))
+        return np.swapaxes(hs, 0, 1)
+
+    def backward(self, grad):
+        xt, W, U, gates, hz, h_before, h_prev, mask, h0_shape = self.cache
+        T, B, H = h_before.shape
+        g = _time_major(grad)
+        dxz, dhz = np.empty_like(gates), np.empty_like(gates)
+        dh_next, dh_direct = np.zeros((B, H), gates.dtype), np.empty((B, H), gates.dtype)
+        step = kernel("gru_backward_step", gates)
+        for t in range(T - 1, -1, -1):
+            step(g[t], dh_next, gates[t], hz[t], h_before[t], dxz[t], dhz[t], dh_direct)
+            np.matmul(dhz[t], U.T, out=dh_next)
+            if mask is not None:
+                dh_next *= mask
+            dh_next += dh_direct
+        self.grad_norms = np.sqrt((dxz.astype(np.float64) ** 2).sum(axis=(1, 2)))
+        db = np.stack([dxz.sum(axis=(0, 1)), dhz.sum(axis=(0, 1))])
+        return _weight_grads(self, xt, W, h_prev, dxz, dhz, db, dh_next, h0_shape)
+
+    @staticmethod
+    def examples(rng):
+        x, W, U, b = rng.normal(size=(2, 5, 3)), rng.normal(size=(3, 6)), rng.normal(size=(2, 6)) * 0.5, \
+            rng.normal(size=(2, 6))
+        h0 = rng.normal(size=(2, 2))
+        return [(GRUNode(), (x, W, U, b, h0)),
+                (GRUNode(recurrent_dropout=0.3, freeze_mask=True), (x, W, U, b, h0[:1]))]
+
+
+def _reduce_to(grad, shape):
+    return grad.sum(axis=0, keepdims=True) if shape[0] == 1 and grad.shape[0] != 1 else grad
+
+
+def _weight_grads(node, xt, W, h_prev, dz_input, dz_recurrent, db, dh0, h0_shape):
+    """The gradients gathered over all steps at once: one product each."""
+    T, B, D = xt.shape
+    G = dz_input.shape[2]
+    dx = dW = dU = None
+    if node.wants(0):
+        dx = np.swapaxes((dz_input.reshape(T * B, G) @ W.T).reshape(T, B, D), 0, 1)
+    if node.wants(1):
+        dW = xt.reshape(T * B, D).T @ dz_input.reshape(T * B, G)
+    if node.wants(2):
+        dU = h_prev.reshape(T * B, -1).T @ dz_recurrent.reshape(T * B, G)
+    dh0 = _reduce_to(dh0, h0_shape) if node.wants(4) else None
+    return dx, dW, dU, (db if node.wants(3) else None), dh0
+
+
+# --- one step, for the unrolled view ---------------------------------------------------
+
+class SimpleRNNCell(Node):
+    """One SimpleRNN step: (x_t, h, W, U, b) -> tanh(x_t W + h U + b)."""
+
+    formula = "tanh(x W + h U + b)"
+
+    def forward(self, x, h, W, U, b):
+        z = x @ W + h @ U + b
+        self.out, self.args = np.empty_like(z), (x, h, W, U)
+        kernel("rnn_forward_step", z)(z, self.out, z.dtype == np.float64)
+        return self.out
+
+    def backward(self, grad):
+        x, h, W, U = self.args
+        dz = np.empty_like(self.out)
+        kernel("rnn_backward_step", dz)(grad, np.zeros_like(dz), self.out, dz)
+        return dz @ W.T, dz @ U.T, x.T @ dz, h.T @ dz, dz.sum(axis=0)
+
+    def expand(self, x, h, W, U, b):
+        return activations.tanh(x @ W + h @ U + b)
+
+    @staticmethod
+    def examples(rng):
+        return [(SimpleRNNCell(), (rng.normal(size=(2, 3)), rng.normal(size=(2, 4)), rng.normal(size=(3, 4)),
+                                   rng.normal(size=(4, 4)), rng.normal(size=(4,))))]
+
+
+class LSTMCell(Node):
+    """One LSTM step on the state [h | c]: (x_t, state, W, U, b) -> new [h | c]."""
+
+    formula = "[o tanh(c'), c' = f c + i g]"
+
+    def forward(self, x, state, W, U, b):
+        H = U.shape[0]
+        h, c = np.ascontiguousarray(state[:, :H]), np.ascontiguousarray(state[:, H:])
+        z = x @ W + h @ U + b
+        B = z.shape[0]
+        self.gates, self.tanh_c = np.empty_like(z), np.empty((B, H), z.dtype)
+        c_new, h_new = np.empty((B, H), z.dtype), np.empty((B, H), z.dtype)
+        kernel("lstm_forward_step", z)(z, c, self.gates, c_new, self.tanh_c, h_new, z.dtype == np.float64)
+        self.args = (x, h, c, W, U)
+        return np.concatenate([h_new, c_new], axis=1)
+
+    def backward(self, grad):
+        x, h, c, W, U = self.args
+        H = h.shape[1]
+        dz, dc = np.empty_like(self.gates), np.empty_like(c)
+        zeros = np.zeros_like(c)
+        kernel("lstm_backward_step", dz)(np.ascontiguousarray(grad[:, :H]), np.ascontiguousarray(grad[:, H:]),
+                                         zeros, zeros, self.gates, c, self.tanh_c, dz, dc)
+        dstate = np.concatenate([dz @ U.T, dc], axis=1)
+        return dz @ W.T, dstate, x.T @ dz, h.T @ dz, dz.sum(axis=0)
+
+    def expand(self, x, state, W, U, b):
+        H = U.shape[0]
+        h, c = state[:, :H], state[:, H:]
+        z = x @ W + h @ U + b
+        i, f = activations.sigmoid(z[:, :H]), activations.sigmoid(z[:, H:2 * H])
+        g, o = activations.tanh(z[:, 2 * H:3 * H]), activations.sigmoid(z[:, 3 * H:])
+        c_new = f * c + i * g
+        return F.concatenate([o * activations.tanh(c_new), c_new], axis=1)
+
+    @staticmethod
+    def examples(rng):
+        return [(LSTMCell(), (rng.normal(size=(2, 3)), rng.normal(size=(2, 4)), rng.normal(size=(3, 8)),
+                              rng.normal(size=(2, 8)), rng.normal(size=(8,))))]
+
+
+class GRUCell(Node):
+    """One GRU step: (x_t, h, W, U, b) -> z h + (1 - z) ĥ (reset after the product)."""
+
+    formula = "z h + (1 - z) ĥ"
+
+    def forward(self, x, h, W, U, b):
+        xz, hz = x @ W + b[0], h @ U + b[1]
+        self.gates, out = np.empty_like(xz), np.empty_like(h)
+        kernel("gru_forward_step", xz)(xz, hz, h, self.gates, out, xz.dtype == np.float64)
+        self.args = (x, h, W, U, hz)
+        return out
+
+    def backward(self, grad):
+        x, h, W, U, hz = self.args
+        dxz, dhz, dh = np.empty_like(self.gates), np.empty_like(self.gates), np.empty_like(h)
+        kernel("gru_backward_step", dxz)(grad, np.zeros_like(h), self.gates, hz, h, dxz, dhz, dh)
+        return (dxz @ W.T, dh + dhz @ U.T, x.T @ dxz, h.T @ dhz,
+                np.stack([dxz.sum(axis=0), dhz.sum(axis=0)]))
+
+    def expand(self, x, h, W, U, b):
+        H = U.shape[0]
+        xz, hz = x @ W + b[0], h @ U + b[1]
+        z = activations.sigmoid(xz[:, :H] + hz[:, :H])
+        r = activations.sigmoid(xz[:, H:2 * H] + hz[:, H:2 * H])
+        candidate = activations.tanh(xz[:, 2 * H:] + r * hz[:, 2 * H:])
+        return z * h + (1.0 - z) * candidate
+
+    @staticmethod
+    def examples(rng):
+        return [(GRUCell(), (rng.normal(size=(2, 3)), rng.normal(size=(2, 2)), rng.normal(size=(3, 6)),
+                             rng.normal(size=(2, 6)), rng.normal(size=(2, 6))))]
+
+
+class EmbeddingNode(Node):
+    """Rows of a table picked by integer indices; the gradient is scattered back
+    (added) to the rows that were used, and every other row gets zero."""
+
+    formula = "E[i]"
+    derivatives = (None, "scatter-add of g into the used rows")
+
+    @property
+    def op(self):
+        return "Embedding"
+
+    def forward(self, indices, table):
+        idx = indices if indices.dtype.kind in "iu" else indices.astype(np.int64)
+        if idx.size and (idx.min() < 0 or idx.max() >= table.shape[0]):
+            raise ShapeError(f"{self!r}: indices must lie in [0, {table.shape[0] - 1}] (input_dim "
+                             f"{table.shape[0]}), got {idx.min()}..{idx.max()}")
+        self.idx, self.table_shape = idx, table.shape
+        return table[idx]
+
+    def backward(self, grad):
+        dtable = np.zeros(self.table_shape, dtype=grad.dtype)
+        flat = np.ascontiguousarray(grad.reshape(-1, self.table_shape[1]))
+        kernel("embedding_scatter_add", grad)(self.idx.reshape(-1), flat, dtable)
+        return None, dtable
+
+    @staticmethod
+    def examples(rng):
+        node = EmbeddingNode()
+        node.needs = (False, True)
+        return [(node, (np.array([[1, 3, 1], [0, 2, 3]]), rng.normal(size=(4, 3))))]
+
+
+# --- layers ---------------------------------------------------------------------------
+
+class _Recurrent(Layer):
+    node = None
+    kernel = "BLAS GEMM + Numba gate kernel per step"
+
+    def __init__(self, units, activation="tanh", return_sequences=False, return_state=False,
+                 dropout=0.0, recurrent_dropout=0.0, kernel_initializer="glorot_uniform",
+                 recurrent_initializer="orthogonal", bias_initializer="zeros", **kwargs):
+        super().__init__(**kwargs)
+        if activation != "tanh":
+            raise ValueError(f"{type(self).__name__} fuses the tanh activation; got {activation!r}")
+        if int(units) != units or units < 1:
+            raise ValueError(f"{type(self).__name__} needs a positive whole number of units, got {units!r}")
+        self.units, self.activation = int(units), activation
+        self.return_sequences, self.return_state = return_sequences, return_state
+        self.dropout, self.recurrent_dropout = dropout, recurrent_dropout
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.recurrent_initializer = initializers.get(recurrent_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+
+    def build(self, input_shape):
+        if len(input_shape) != 3:
+            raise ShapeError(f"{type(self).__name__} '{self.name}' expects sequences (batch, timesteps, "
+                             f"features), got {input_shape}")
+        G, H = self.node.gates, self.units
+        self.W = self.add_weight("kernel", (input_shape[2], G * H), self.kernel_initializer)
+        self.U = self.add_weight("recurrent_kernel", (H, G * H), self.recurrent_initializer)
+        self.b = self.add_bias()
+
+    def add_bias(self):
+        return self.add_weight("bias", (self.node.gates * self.units,), self.bias_initializer)
+
+    def call(self, x, initial_state=None):
+        if x.ndim != 3:
+            raise ShapeError(f"{type(self).__name__} '{self.name}' expects sequences (batch, timesteps, "
+                             f"features), got {tuple(x.shape)}")
+        if self.dropout:
+            x = apply(DropoutNode(self.dropout, shared_axes=(1,)), x)
+        H, parts = self.units, self.node.state_parts
+        if initial_state is None:
+            zeros = np.zeros((1, H), dtype=self.W.dtype)
+            initial_state = [constant(zeros, dtype=zeros.dtype) for _ in range(parts)]
+        initial_state = initial_state if isinstance(initial_state, (list, tuple)) else [initial_state]
+        if len(initial_state) != parts:
+            raise ValueError(f"{type(self).__name__} '{self.name}' takes {parts} initial state tensor(s)")
+        out = apply(self.node(self.recurrent_dropout), x, self.W, self.U, self.b, *initial_state)
+        sequence = out[:, :, :H] if parts > 1 else out
+        output = sequence if self.return_sequences else sequence[:, -1]
+        if not self.return_state:
+            return output
+        return [output] + [out[:, -1, k * H:(k + 1) * H] for k in range(parts)]
+
+    def flops_per_sample(self):
+        _, T, D = self.input_shape
+        G, H = self.node.gates, self.units
+        return T * 2 * G * H * (D + H)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units, "return_sequences": self.return_sequences,
+                "return_state": self.return_state, "dropout": self.dropout,
+                "recurrent_dropout": self.recurrent_dropout}
+
+
+class SimpleRNN(_Recurrent):
+    """A fully connected recurrent layer: h_t = tanh(x_t W + h_{t-1} U + b)."""
+
+    node = SimpleRNNNode
+
+
+class LSTM(_Recurrent):
+    """Long short-term memory: input, forget and output gates around a cell state."""
+
+    node = LSTMNode
+
+    def add_bias(self):
+        # Keras' unit_forget_bias: the forget gate starts at 1, remembering by default.
+        b = self.add_weight("bias", (4 * self.units,), self.bias_initializer)
+        b.value[self.units:2 * self.units] = 1.0
+        return b
+
+
+class GRU(_Recurrent):
+    """Gated recurrent unit: update and reset gates, no separate cell state."""
+
+    node = GRUNode
+
+    def add_bias(self):
+        return self.add_weight("bias", (2, 3 * self.units), self.bias_initializer)
+
+
+class Embedding(Layer):
+    """Integer-encoded words -> dense vectors: row i of a (input_dim, output_dim) table."""
+
+    kernel = "NumPy gather + Numba scatter-add"
+
+    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", **kwargs):
+        super().__init__(**kwargs)
+        self.input_dim, self.output_dim = int(input_dim), int(output_dim)
+        self.embeddings_initializer = initializers.get(embeddings_initializer)
+
+    def build(self, input_shape):
+        self.E = self.add_weight("embeddings", (self.input_dim, self.output_dim), self.embeddings_initializer)
+
+    def call(self, indices):
+        return apply(EmbeddingNode(), indices, self.E)
+
+    def get_config(self):
+        return {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim}
+
+
+class TimeDistributed(Layer):
+    """Applies ``layer`` to every time step: (batch, timesteps, ...) folded into
+    (batch * timesteps, ...) for the layer, then unfolded."""
+
+    def __init__(self, layer, **kwargs):
+        super().__init__(**kwargs)
+        self.layer = layer
+
+    @property
+    def params(self):
+        return self.layer.params
+
+    @params.setter
+    def params(self, value):  # Layer.__init__ sets an empty list; the inner layer owns the weights
+        pass
+
+    def call(self, x):
+        T = x.shape[1]
+        folded = apply(Reshape((-1,) + tuple(x.shape[2:])), x)
+        out = self.layer(folded)
+        return apply(Reshape((-1, T) + tuple(out.shape[1:])), out)
+
+    def get_config(self):
+        return {**super().get_config(), "layer": {"class_name": type(self.layer).__name__,
+                                                  "config": self.layer.get_config()}}
+
+    @classmethod
+    def from_config(cls, config):
+        from .layers import LAYERS
+        config = dict(config)
+        spec = config.pop("layer")
+        return cls(LAYERS[spec["class_name"]].from_config(spec["config"]), **config)
+
+
+def time_step_gradient_norms(graph):
+    """{node name: |gradient| per time step} for every recurrent node of ``graph``
+    after its backward pass (a Graph, or an output tensor's graph)."""
+    from ..core import Graph
+    graph = graph if isinstance(graph, Graph) else Graph(graph)
+    return {node.layer_name() or node.name: node.step_gradient_norms()
+            for node in graph.nodes if isinstance(node, RecurrentNode) and hasattr(node, "grad_norms")}
+
+
+for _layer in (SimpleRNN, LSTM, GRU, Embedding, TimeDistributed):
+    register(_layer)
+
+__all__ = ["SimpleRNN", "LSTM", "GRU", "Embedding", "TimeDistributed", "SimpleRNNNode", "LSTMNode",
+           "GRUNode", "SimpleRNNCell", "LSTMCell", "GRUCell", "EmbeddingNode", "time_step_gradient_norms"]
