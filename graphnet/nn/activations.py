@@ -189,12 +189,10 @@ class GELU(Unary):
         return [(GELU(), (_x(rng) * 2,)), (GELU(approximate=True), (_x(rng) * 2,))]
 
 
-class Softmax(Node):
-    """e^(x_i) / Σ_j e^(x_j) along ``axis``; the maximum is subtracted first so
-    that large inputs do not overflow (the result is the same)."""
+class _AlongAxis(Node):
+    """A node that works along one axis (the last, by default)."""
 
-    formula = "eˣ / Σ eˣ"
-    derivatives = ("s ⊙ (g - Σ g s)",)
+    abstract = True
 
     def __init__(self, axis=-1, name=None):
         super().__init__(name)
@@ -202,6 +200,14 @@ class Softmax(Node):
 
     def describe(self):
         return "" if self.axis == -1 else f"axis={self.axis}"
+
+
+class Softmax(_AlongAxis):
+    """e^(x_i) / Σ_j e^(x_j) along ``axis``; the maximum is subtracted first so
+    that large inputs do not overflow (the result is the same)."""
+
+    formula = "eˣ / Σ eˣ"
+    derivatives = ("s ⊙ (g - Σ g s)",)
 
     def forward(self, x):
         e = np.exp(x - x.max(axis=self.axis, keepdims=True))
@@ -221,18 +227,11 @@ class Softmax(Node):
         return [(Softmax(), (_x(rng),)), (Softmax(axis=0), (_x(rng),))]
 
 
-class LogSoftmax(Node):
+class LogSoftmax(_AlongAxis):
     """log(softmax(x)) computed as x - max - log Σ e^(x - max): finite for any x."""
 
     formula = "x - log Σ eˣ"
     derivatives = ("g - softmax(x) Σ g",)
-
-    def __init__(self, axis=-1, name=None):
-        super().__init__(name)
-        self.axis = axis
-
-    def describe(self):
-        return "" if self.axis == -1 else f"axis={self.axis}"
 
     def forward(self, x):
         shifted = x - x.max(axis=self.axis, keepdims=True)
@@ -251,7 +250,7 @@ class LogSoftmax(Node):
         return [(LogSoftmax(), (_x(rng),)), (LogSoftmax(axis=0), (_x(rng) * 50,))]
 
 
-class Hardmax(Node):
+class Hardmax(_AlongAxis):
     """1 at the largest entry along ``axis``, 0 elsewhere (the first one on ties).
 
     Its gradient is zero: the output is piecewise constant, so a small change of
@@ -262,10 +261,6 @@ class Hardmax(Node):
 
     formula = "onehot(argmax x)"
     derivatives = ("0",)
-
-    def __init__(self, axis=-1, name=None):
-        super().__init__(name)
-        self.axis = axis
 
     def forward(self, x):
         self.shape = x.shape

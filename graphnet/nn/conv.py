@@ -334,16 +334,6 @@ class Conv2D(Layer):
                 "bias_initializer": initializers.serialize(self.bias_initializer),
                 "kernel_regularizer": self.kernel_regularizer}
 
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for key in ("kernel_initializer", "bias_initializer"):
-            if isinstance(config.get(key), dict):
-                config[key] = initializers.deserialize(config[key])
-            elif config.get(key) is None:
-                config.pop(key, None)
-        return cls(**config)
-
 
 class _Pooling(Layer):
     node = None

@@ -281,6 +281,12 @@ class Layer:
 
     @classmethod
     def from_config(cls, config):
+        config = dict(config)
+        for key in [k for k in config if k.endswith("_initializer")]:
+            if isinstance(config[key], dict):
+                config[key] = initializers.deserialize(config[key])
+            elif config[key] is None:  # not one of the named initialisers: the default
+                del config[key]
         return cls(**config)
 
     def __repr__(self):
@@ -357,15 +363,6 @@ class Dense(Layer):
                 "bias_initializer": initializers.serialize(self.bias_initializer),
                 "kernel_regularizer": self.kernel_regularizer}
 
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for key in ("kernel_initializer", "bias_initializer"):
-            if isinstance(config.get(key), dict):
-                config[key] = initializers.deserialize(config[key])
-            elif config.get(key) is None:
-                config.pop(key, None)
-        return cls(**config)
 
 
 def _regularizer(spec):

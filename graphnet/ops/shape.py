@@ -92,10 +92,10 @@ class GetItem(Node):
                 (GetItem(np.array([0, 2, 0])), (x,)), (GetItem((Ellipsis, None, 1)), (x,))]
 
 
-class Stack(Node):
-    """Joins same-shaped inputs along a new axis (any number of inputs)."""
+class _Joining(Node):
+    """Joins any number of inputs along ``axis``."""
 
-    formula = "stack(x₀, x₁, …)"
+    abstract = True
 
     def __init__(self, axis=0, name=None):
         super().__init__(name)
@@ -103,6 +103,12 @@ class Stack(Node):
 
     def describe(self):
         return f"axis={self.axis}" if self.axis else ""
+
+
+class Stack(_Joining):
+    """Joins same-shaped inputs along a new axis (any number of inputs)."""
+
+    formula = "stack(x₀, x₁, …)"
 
     def forward(self, *xs):
         shapes = {x.shape for x in xs}
@@ -120,17 +126,10 @@ class Stack(Node):
                 (Stack(axis=-1), (rng.normal(size=(2, 3)), rng.normal(size=(2, 3))))]
 
 
-class Concat(Node):
+class Concat(_Joining):
     """Joins inputs end to end along an existing axis."""
 
     formula = "concat(x₀, x₁, …)"
-
-    def __init__(self, axis=0, name=None):
-        super().__init__(name)
-        self.axis = axis
-
-    def describe(self):
-        return f"axis={self.axis}" if self.axis else ""
 
     def forward(self, *xs):
         self.sizes = [x.shape[self.axis] for x in xs]

@@ -14,23 +14,27 @@ Sigmoid is 1/2 + tanh(x/2)/2.
 """
 import math
 
+import numpy as np
+
 from ..jit import njit
 
 kernel = njit(error_model="numpy", inline="always")
 loop = njit(error_model="numpy")
 
-# Fitted by weighted least squares towards minimax on [0, 9].
-_P = (9.99999906e-01, 1.33729356e-01, 3.48626904e-03, 2.04666422e-05, 1.31770270e-08)
-_Q = (1.0, 4.67062325e-01, 2.58407929e-02, 3.27087164e-04, 7.69971548e-07)
-P0, P1, P2, P3, P4 = _P
-Q0, Q1, Q2, Q3, Q4 = _Q
+# Fitted by weighted least squares towards minimax on [0, 9]. float32 constants:
+# a float64 literal would turn the float32 arithmetic into float64 (Numba's rules).
+P0, P1, P2, P3, P4 = (np.float32(v) for v in
+                      (9.99999906e-01, 1.33729356e-01, 3.48626904e-03, 2.04666422e-05, 1.31770270e-08))
+Q0, Q1, Q2, Q3, Q4 = (np.float32(v) for v in
+                      (1.0, 4.67062325e-01, 2.58407929e-02, 3.27087164e-04, 7.69971548e-07))
+LIMIT, HALF = np.float32(9.0), np.float32(0.5)
 
 
 @kernel
 def _tanh(x, exact):
     if exact:
         return math.tanh(x)
-    x = min(max(x, -9.0), 9.0)
+    x = min(max(x, -LIMIT), LIMIT)
     s = x * x
     p = (((P4 * s + P3) * s + P2) * s + P1) * s + P0
     q = (((Q4 * s + Q3) * s + Q2) * s + Q1) * s + Q0
@@ -39,7 +43,7 @@ def _tanh(x, exact):
 
 @kernel
 def _sigmoid(x, exact):
-    return 0.5 + 0.5 * _tanh(0.5 * x, exact)
+    return HALF + HALF * _tanh(HALF * x, exact)
 
 
 # --- SimpleRNN: h = tanh(z) ----------------------------------------------------------

@@ -1,0 +1,151 @@
+"""Recurrent layers against PyTorch CPU (nn.RNN, nn.LSTM, nn.GRU), in the same process.
+
+Forward and backward of one layer, input and hidden size 128, batch 32, over
+sequences of 20, 80 and 320 steps (cost should grow linearly with length);
+targets at length 80: LSTM <= 1.3, SimpleRNN <= 1.2, GRU <= 0.8. Then the
+course's sentiment model, Embedding(20000, 128)-LSTM(128)-Dense(1), one Adam
+step at batch 32 and length 80: target <= 1.5. Compile time (the first call)
+is reported apart from the steady state.
+
+Run: ``python benchmarks/bench_rnn.py [--quick]`` (PyTorch: ``pip install torch==2.13.0``).
+"""
+import argparse
+import os
+import time
+
+import _common
+
+_common.clean_blas_environment()
+
+import numpy as np  # noqa: E402
+
+LENGTHS = (20, 80, 320)
+BATCH, FEATURES, UNITS = 32, 128, 128
+TARGETS = {"SimpleRNN": 1.2, "LSTM": 1.3, "GRU": 0.8}
+
+
+def sequences(length, seed=0):
+    return np.random.default_rng(seed).normal(size=(BATCH, length, FEATURES)).astype(np.float32)
+
+
+def graphnet_layer(kind, length):
+    import graphnet as gn
+    from graphnet.nn import recurrent
+    gn.set_seed(0)
+    x = sequences(length)
+    inp = gn.tensor(x, requires_grad=False)
+    out = getattr(recurrent, kind)(UNITS, return_sequences=True)(inp)
+    graph = gn.Graph(out.sum())
+
+    def step():
+        graph.forward({inp: x})
+        graph.backward()
+    return step
+
+
+def torch_layer(kind, length):
+    import torch
+    torch.manual_seed(0)
+    layer = {"SimpleRNN": torch.nn.RNN, "LSTM": torch.nn.LSTM, "GRU": torch.nn.GRU}[kind](
+        FEATURES, UNITS, batch_first=True)
+    x = torch.from_numpy(sequences(length))
+
+    def step():
+        layer.zero_grad()
+        layer(x)[0].sum().backward()
+    return step
+
+
+def sentiment_data():
+    rng = np.random.default_rng(0)
+    return rng.integers(1, 20000, (BATCH, 80)), rng.integers(0, 2, BATCH).astype(np.float32)
+
+
+def graphnet_sentiment():
+    import graphnet as gn
+    from graphnet.nn import LSTM, Dense, Embedding, Input
+    gn.set_seed(0)
+    model = gn.Sequential([Input((80,)), Embedding(20000, 128), LSTM(128), Dense(1, activation="sigmoid")])
+    model.compile(gn.optimizers.Adam(1e-3), "binary_crossentropy")
+    words, labels = sentiment_data()
+    return lambda: model.train_on_batch(words, labels)
+
+
+def torch_sentiment():
+    import torch
+
+    class Net(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = torch.nn.Embedding(20000, 128)
+            self.lstm = torch.nn.LSTM(128, 128, batch_first=True)
+            self.head = torch.nn.Linear(128, 1)
+
+        def forward(self, words):
+            out, _ = self.lstm(self.embed(words))
+            return self.head(out[:, -1])
+
+    torch.manual_seed(0)
+    net = Net()
+    optimizer = torch.optim.Adam(net.parameters(), lr=1e-3, eps=1e-7)
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    words, labels = sentiment_data()
+    w, y = torch.from_numpy(words), torch.from_numpy(labels)
+
+    def step():
+        optimizer.zero_grad()
+        loss_fn(net(w)[:, 0], y).backward()
+        optimizer.step()
+    return step
+
+
+def first_and_median(make, repeat):
+    step = make()
+    start = time.perf_counter()
+    step()
+    first = time.perf_counter() - start
+    median, _ = _common.timeit(step, repeat, warmup=2)
+    return first, median
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    repeat = 5 if args.quick else 15
+    results = {"machine": _common.machine(), "cases": {}}
+    # All of graphnet first, then PyTorch: interleaved, their thread pools collide.
+    ours = {}
+    for kind in TARGETS:
+        for length in LENGTHS:
+            ours[(kind, length)] = first_and_median(lambda: graphnet_layer(kind, length), repeat)
+    ours["sentiment"] = first_and_median(graphnet_sentiment, repeat)
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    try:
+        import torch
+        torch.set_num_threads(2)
+        theirs = {key: first_and_median(lambda: torch_layer(*key), repeat)[1] for key in ours if key != "sentiment"}
+        theirs["sentiment"] = first_and_median(torch_sentiment, repeat)[1]
+    except ImportError:
+        print("PyTorch is not installed: no reference column (pip install torch==2.13.0)")
+        theirs = {}
+    rows = []
+    for key, (first, median) in ours.items():
+        label = "sentiment model Adam step (length 80)" if key == "sentiment" else f"{key[0]} fwd+bwd"
+        length = 80 if key == "sentiment" else key[1]
+        target = 1.5 if key == "sentiment" else TARGETS[key[0]] if key[1] == 80 else None
+        entry = {"graphnet_first_s": first, "graphnet_median_s": median}
+        ratio = ""
+        if key in theirs:
+            entry.update(torch_median_s=theirs[key], ratio=median / theirs[key])
+            ratio = f"{median / theirs[key]:.2f}" + (f" (target <= {target})" if target else "")
+        results["cases"][f"{label} length {length}"] = entry
+        rows.append((label, length, f"{first * 1e3:.0f}", f"{median * 1e3:.2f}",
+                     f"{theirs.get(key, float('nan')) * 1e3:.2f}", ratio))
+    _common.print_table(rows, ("case", "length", "first call ms", "graphnet ms", "PyTorch ms", "ratio"))
+    print("machine:", results["machine"])
+    print("saved", _common.save("rnn", results))
+
+
+if __name__ == "__main__":
+    main()
