@@ -214,3 +214,11 @@ def test_layer_outputs_and_filter_pictures():
         model.layers[2].name: (2, 27), model.layers[3].name: (2, 2)}
     assert len(plots.plot_filters(model.layers[0].W.value).axes) == 8
     assert len(plots.plot_feature_maps(maps[model.layers[0].name], columns=3).axes) == 3
+
+
+def test_expand_by_layer_name_or_op_and_stride_labels():
+    model = gn.Sequential([Conv2D(2, 2, input_shape=(4, 4, 1), name="edges"),
+                           MaxPooling2D(3, strides=1, padding="same")])
+    for key in ("edges", "conv2d", "Conv2D"):
+        assert "cluster" in gn.draw(model, expand=[key]).source
+    assert "strides=1x1" in gn.draw(model).source  # a stride unlike the pool's own size is shown

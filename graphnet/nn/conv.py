@@ -65,9 +65,12 @@ class _Windowed(Node):
             setattr(self, name, buf)
         return buf
 
+    def default_strides(self):
+        return self.window  # pooling windows tile the image; Conv2DNode overrides
+
     def describe(self):
         parts = [f"{self.window[0]}x{self.window[1]}"]
-        if self.strides != (1, 1) and self.strides != self.window:
+        if self.strides != self.default_strides():
             parts.append(f"strides={self.strides[0]}x{self.strides[1]}")
         if self.padding == "same":
             parts.append("same")
@@ -115,6 +118,9 @@ class Conv2DNode(_Windowed):
     @property
     def op(self):
         return "Conv2D"
+
+    def default_strides(self):
+        return (1, 1)
 
     def describe(self):
         return ", ".join(filter(None, [super().describe(), self.activation]))

@@ -225,7 +225,8 @@ def wants_expansion(node, expand, depth):
     if isinstance(expand, int):
         return depth < expand
     names = {expand} if isinstance(expand, str) else set(expand)
-    return node.name in names or node.op in names
+    # A node answers to its own name, its op (either case) and its layer's name.
+    return bool(names & {node.name, node.op, node.op.lower(), node.layer_name()})
 
 
 def _expansion(plan, level, k, values, expand, depth):

@@ -115,8 +115,10 @@ def plot_gradient_norms(norms, ax=None):
     return ax
 
 
-def plot_images(images, labels=None, columns=10, ax_size=1.2, cmap="gray_r", title=None):
-    """A grid of images (samples, h, w[, 1]) with optional labels under each."""
+def plot_images(images, labels=None, columns=10, ax_size=1.2, cmap="gray_r", title=None,
+                symmetric=False):
+    """A grid of images (samples, h, w[, 1]) with optional labels over each.
+    ``symmetric``: colour limits at ±max|image|, so that the colour map's middle is 0."""
     import matplotlib.pyplot as plt
     images = np.asarray(images)
     if images.ndim == 4 and images.shape[-1] == 1:
@@ -126,11 +128,12 @@ def plot_images(images, labels=None, columns=10, ax_size=1.2, cmap="gray_r", tit
     for k, ax in enumerate(axes.ravel()):
         ax.axis("off")
         if k < len(images):
-            ax.imshow(images[k], cmap=cmap)
+            limit = np.abs(images[k]).max() if symmetric else None
+            ax.imshow(images[k], cmap=cmap, vmin=-limit if symmetric else None, vmax=limit)
             if labels is not None:
                 ax.set_title(str(labels[k]), fontsize=8)
     if title:
-        fig.suptitle(title)
+        fig.suptitle(title, y=1.0 + 0.25 / rows)  # above the first row's labels
     return fig
 
 
@@ -140,7 +143,7 @@ def plot_filters(kernel, channel=None, columns=8, ax_size=1.0, title="filters"):
     w = np.asarray(kernel)
     w = w.mean(axis=2) if channel is None else w[:, :, channel, :]
     return plot_images(np.moveaxis(w, -1, 0), labels=list(range(w.shape[-1])), columns=columns,
-                       ax_size=ax_size, cmap="RdBu_r", title=title)
+                       ax_size=ax_size, cmap="RdBu_r", title=title, symmetric=True)
 
 
 def plot_feature_maps(maps, columns=8, ax_size=1.0, title=None):
