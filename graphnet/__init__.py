@@ -11,7 +11,7 @@ from .check import gradcheck
 from .train import (Model, ModelFileError, Sequential, callbacks, load_model, metrics,
                     model_from_json, optimizers, schedules)
 from .nn import layers, losses, activations, initializers
-from . import data, random, viz
+from . import data, models, random, viz
 from .viz import draw
 from .random import set_seed
 
