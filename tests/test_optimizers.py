@@ -187,7 +187,7 @@ def test_nadam_by_hand(use_kernels):
 def test_keras_defaults():
     def defaults(cls):
         return {k: p.default for k, p in inspect.signature(cls).parameters.items()
-                if k not in ("name", "use_kernels")}
+                if k not in ("name", "use_kernels", "clipnorm", "clipvalue")}
     assert defaults(SGD) == dict(learning_rate=0.01, momentum=0.0, nesterov=False, decay=0.0)
     assert defaults(RMSprop) == dict(learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
                                      decay=0.0)
@@ -201,7 +201,7 @@ def test_keras_defaults():
                                      epsilon=1e-7, decay=0.0)
     assert Adam().get_config() == {"name": "Adam", "learning_rate": 0.001, "decay": 0.0,
                                    "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7,
-                                   "amsgrad": False}
+                                   "amsgrad": False, "clipnorm": None, "clipvalue": None}
 
 
 # --- kernels against references ------------------------------------------------------------
@@ -497,3 +497,14 @@ def test_converges_on_a_quadratic_bowl(cls, kwargs, request):
     for _ in range(300):
         opt.apply_gradients([(curvature * (w.value - target), w)])
     assert loss() < 1e-3 * start, f"{opt}: loss {start:.3g} -> {loss():.3g}"
+
+
+def test_gradient_clipping_by_norm_and_by_value():
+    from graphnet.train.optimizers import SGD
+    w = np.array([0.0, 0.0])
+    SGD(1.0, clipnorm=1.0).apply_gradients([(np.array([3.0, 4.0]), w)])
+    np.testing.assert_allclose(w, [-0.6, -0.8])  # the gradient (3, 4) scaled to norm 1
+    w = np.array([0.0, 0.0])
+    SGD(1.0, clipvalue=0.5).apply_gradients([(np.array([3.0, -0.2]), w)])
+    np.testing.assert_allclose(w, [-0.5, 0.2])
+    assert SGD.from_config(SGD(0.1, clipnorm=2.0).get_config()).clipnorm == 2.0

@@ -345,7 +345,11 @@ class LSTMCell(Node):
         i, f = activations.sigmoid(z[:, :H]), activations.sigmoid(z[:, H:2 * H])
         g, o = activations.tanh(z[:, 2 * H:3 * H]), activations.sigmoid(z[:, 3 * H:])
         c_new = f * c + i * g
-        return F.concatenate([o * activations.tanh(c_new), c_new], axis=1)
+        h_new = o * activations.tanh(c_new)
+        for gate, label in ((i, "i (input)"), (f, "f (forget)"), (g, "g (candidate)"),
+                            (o, "o (output)"), (c_new, "c'"), (h_new, "h'")):
+            gate.name = label  # drawings show the textbook names
+        return F.concatenate([h_new, c_new], axis=1)
 
     @staticmethod
     def examples(rng):
@@ -378,6 +382,8 @@ class GRUCell(Node):
         z = activations.sigmoid(xz[:, :H] + hz[:, :H])
         r = activations.sigmoid(xz[:, H:2 * H] + hz[:, H:2 * H])
         candidate = activations.tanh(xz[:, 2 * H:] + r * hz[:, 2 * H:])
+        for gate, label in ((z, "z (update)"), (r, "r (reset)"), (candidate, "ĥ (candidate)")):
+            gate.name = label  # drawings show the textbook names
         return z * h + (1.0 - z) * candidate
 
     @staticmethod

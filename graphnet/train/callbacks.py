@@ -131,9 +131,10 @@ class EarlyStopping(Callback):
             self.model.stop_training = True
 
     def on_train_end(self, logs=None):
+        # The best weights come back whether or not training stopped early.
+        if self.restore_best_weights and self.best_weights is not None:
+            self.model.set_weights(self.best_weights)
         if self.stopped_epoch is not None:
-            if self.restore_best_weights and self.best_weights is not None:
-                self.model.set_weights(self.best_weights)
             if self.verbose:
                 print(f"Epoch {self.stopped_epoch + 1}: early stopping; best {self.monitor} "
                       f"{self.best:.4f} at epoch {self.best_epoch + 1}")

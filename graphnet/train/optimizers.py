@@ -58,8 +58,13 @@ class Optimizer:
     scalar_state = ()     # optimizer-wide numbers that get_state saves (Nadam's u_product)
     kernel_name = None    # the update function in graphnet/kernels/cpu/optimizers.py
 
-    def __init__(self, learning_rate, decay=0.0, name=None, use_kernels=None):
+    def __init__(self, learning_rate, decay=0.0, name=None, use_kernels=None, clipnorm=None,
+                 clipvalue=None):
         self.learning_rate = learning_rate
+        # Keras' gradient clipping, the usual cure for exploding gradients: each
+        # gradient scaled down to norm <= clipnorm, and/or cut into [-clipvalue, clipvalue].
+        self.clipnorm = None if clipnorm is None else _check("clipnorm", clipnorm, 0, math.inf)
+        self.clipvalue = None if clipvalue is None else _check("clipvalue", clipvalue, 0, math.inf)
         self.decay = _check("decay", decay, 0, math.inf)
         self.name = name or type(self).__name__
         self.use_kernels = use_kernels  # None: follow the module's USE_KERNELS
@@ -96,7 +101,7 @@ class Optimizer:
         A ``None`` gradient, or a parameter with ``requires_grad=False``, is skipped
         (its state is kept). Everything is checked before anything changes.
         """
-        work = [self._prepare(index, grad, param)
+        work = [self._prepare(index, self._clipped(grad), param)
                 for index, (grad, param) in enumerate(grads_and_vars)
                 if grad is not None and getattr(param, "requires_grad", True)]
         scalars = self._step_scalars(self.current_learning_rate(), self.iterations + 1)
@@ -110,6 +115,15 @@ class Optimizer:
                 _store(param, value, flat)
         self.iterations += 1
         return self.iterations
+
+    def _clipped(self, grad):
+        if self.clipnorm is not None:
+            norm = float(np.sqrt(np.sum(np.square(grad, dtype=np.float64))))
+            if norm > self.clipnorm:
+                grad = grad * (self.clipnorm / norm)
+        if self.clipvalue is not None:
+            grad = np.clip(grad, -self.clipvalue, self.clipvalue)
+        return grad
 
     def _prepare(self, index, grad, param):
         value = param.value if hasattr(param, "value") else param  # a Tensor, or a bare array
@@ -184,7 +198,7 @@ class Optimizer:
         lr = self.learning_rate
         config = {"name": self.name,
                   "learning_rate": schedules.serialize(lr) if callable(lr) else lr,
-                  "decay": self.decay}
+                  "decay": self.decay, "clipnorm": self.clipnorm, "clipvalue": self.clipvalue}
         config.update({name: getattr(self, name) for name in self.hyperparameters})
         return config
 
@@ -279,8 +293,8 @@ class SGD(Optimizer):
     hyperparameters = ("momentum", "nesterov")
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, decay=0.0, name=None,
-                 use_kernels=None):
-        super().__init__(learning_rate, decay, name, use_kernels)
+                 use_kernels=None, clipnorm=None, clipvalue=None):
+        super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue)
         self.momentum = _check("momentum", momentum, 0, 1)
         self.nesterov = bool(nesterov)
 
@@ -320,8 +334,8 @@ class RMSprop(Optimizer):
     kernel_name = "rmsprop_update"
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, decay=0.0,
-                 name=None, use_kernels=None):
-        super().__init__(learning_rate, decay, name, use_kernels)
+                 name=None, use_kernels=None, clipnorm=None, clipvalue=None):
+        super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue)
         self.rho = _check("rho", rho, 0, 1)
         self.momentum = _check("momentum", momentum, 0, 1)
         self.epsilon = _check("epsilon", epsilon, 0, math.inf)
@@ -352,8 +366,8 @@ class Adagrad(Optimizer):
     kernel_name = "adagrad_update"
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
-                 decay=0.0, name=None, use_kernels=None):
-        super().__init__(learning_rate, decay, name, use_kernels)
+                 decay=0.0, name=None, use_kernels=None, clipnorm=None, clipvalue=None):
+        super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue)
         self.initial_accumulator_value = _check("initial_accumulator_value",
                                                 initial_accumulator_value, 0, math.inf)
         self.epsilon = _check("epsilon", epsilon, 0, math.inf)
@@ -389,8 +403,8 @@ class Adadelta(Optimizer):
     kernel_name = "adadelta_update"
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, decay=0.0, name=None,
-                 use_kernels=None):
-        super().__init__(learning_rate, decay, name, use_kernels)
+                 use_kernels=None, clipnorm=None, clipvalue=None):
+        super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue)
         self.rho = _check("rho", rho, 0, 1)
         self.epsilon = _check("epsilon", epsilon, 0, math.inf)
 
@@ -422,8 +436,8 @@ class Adam(Optimizer):
     kernel_name = "adam_update"
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
-                 decay=0.0, name=None, use_kernels=None):
-        super().__init__(learning_rate, decay, name, use_kernels)
+                 decay=0.0, name=None, use_kernels=None, clipnorm=None, clipvalue=None):
+        super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue)
         self.beta_1 = _check("beta_1", beta_1, 0, 1, high_included=False)
         self.beta_2 = _check("beta_2", beta_2, 0, 1, high_included=False)
         self.epsilon = _check("epsilon", epsilon, 0, math.inf)
@@ -458,8 +472,8 @@ class Adamax(Optimizer):
     kernel_name = "adamax_update"
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, decay=0.0,
-                 name=None, use_kernels=None):
-        super().__init__(learning_rate, decay, name, use_kernels)
+                 name=None, use_kernels=None, clipnorm=None, clipvalue=None):
+        super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue)
         self.beta_1 = _check("beta_1", beta_1, 0, 1, high_included=False)
         self.beta_2 = _check("beta_2", beta_2, 0, 1, high_included=False)
         self.epsilon = _check("epsilon", epsilon, 0, math.inf)
@@ -498,8 +512,8 @@ class Nadam(Optimizer):
     kernel_name = "nadam_update"
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, decay=0.0,
-                 name=None, use_kernels=None):
-        super().__init__(learning_rate, decay, name, use_kernels)
+                 name=None, use_kernels=None, clipnorm=None, clipvalue=None):
+        super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue)
         self.beta_1 = _check("beta_1", beta_1, 0, 1, high_included=False)
         self.beta_2 = _check("beta_2", beta_2, 0, 1, high_included=False)
         self.epsilon = _check("epsilon", epsilon, 0, math.inf)
