@@ -10,7 +10,6 @@ is reported apart from the steady state.
 Run: ``python benchmarks/bench_rnn.py [--quick]`` (PyTorch: ``pip install torch==2.13.0``).
 """
 import argparse
-import os
 import time
 
 import _common
@@ -114,21 +113,20 @@ def main():
     args = parser.parse_args()
     repeat = 5 if args.quick else 15
     results = {"machine": _common.machine(), "cases": {}}
-    # All of graphnet first, then PyTorch: interleaved, their thread pools collide.
-    ours = {}
-    for kind in TARGETS:
-        for length in LENGTHS:
-            ours[(kind, length)] = first_and_median(lambda: graphnet_layer(kind, length), repeat)
-    ours["sentiment"] = first_and_median(graphnet_sentiment, repeat)
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    # PyTorch first, then graphnet: interleaved, their thread pools (OpenMP's,
+    # OpenBLAS's) spin into each other's turns; each sleeps once left idle.
+    keys = [(kind, length) for kind in TARGETS for length in LENGTHS] + ["sentiment"]
     try:
         import torch
         torch.set_num_threads(2)
-        theirs = {key: first_and_median(lambda: torch_layer(*key), repeat)[1] for key in ours if key != "sentiment"}
-        theirs["sentiment"] = first_and_median(torch_sentiment, repeat)[1]
+        theirs = {key: first_and_median(lambda: torch_sentiment() if key == "sentiment"
+                                        else torch_layer(*key), repeat)[1] for key in keys}
     except ImportError:
         print("PyTorch is not installed: no reference column (pip install torch==2.13.0)")
         theirs = {}
+    time.sleep(1)
+    ours = {key: first_and_median(lambda: graphnet_sentiment() if key == "sentiment"
+                                  else graphnet_layer(*key), repeat) for key in keys}
     rows = []
     for key, (first, median) in ours.items():
         label = "sentiment model Adam step (length 80)" if key == "sentiment" else f"{key[0]} fwd+bwd"

@@ -81,18 +81,18 @@ def test_float32_kernels_match_the_exact_reference(name):
         z, c = f32(B, 4 * H), f32(B, H)
         outs = [[np.empty((B, 4 * H), np.float32)] + [np.empty((B, H), np.float32) for _ in range(3)]
                 for _ in range(2)]
-        cpu.lstm_forward_step(z, c, *outs[0], False)
-        ref.lstm_forward_step(z, c, *outs[1], False)
+        cpu.lstm_forward_step(z, c, *outs[0])
+        ref.lstm_forward_step(z, c, *outs[1])
     elif name == "gru":
         xz, hz, h = f32(B, 3 * H), f32(B, 3 * H), f32(B, H)
         outs = [[np.empty((B, 3 * H), np.float32), np.empty((B, H), np.float32)] for _ in range(2)]
-        cpu.gru_forward_step(xz, hz, h, *outs[0], False)
-        ref.gru_forward_step(xz, hz, h, *outs[1], False)
+        cpu.gru_forward_step(xz, hz, h, *outs[0])
+        ref.gru_forward_step(xz, hz, h, *outs[1])
     else:
         z = f32(B, H)
         outs = [[np.empty((B, H), np.float32)] for _ in range(2)]
-        cpu.rnn_forward_step(z, outs[0][0], False)
-        ref.rnn_forward_step(z, outs[1][0], False)
+        cpu.rnn_forward_step(z, outs[0][0])
+        ref.rnn_forward_step(z, outs[1][0])
     for got, want in zip(*outs):
         np.testing.assert_allclose(got, want, atol=1e-6)  # the float32 tanh approximation
 

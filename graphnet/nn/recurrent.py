@@ -98,7 +98,7 @@ class SimpleRNNNode(RecurrentNode):
 
     def forward(self, x, W, U, b, h0):
         B, T, D, H = self.check(x, W, U)
-        dtype, exact = np.result_type(x, W), np.result_type(x, W) == np.float64
+        dtype = np.result_type(x, W)
         xt = _time_major(x)
         z_in = (xt.reshape(T * B, D) @ W).reshape(T, B, H) + b
         hs, h_prev = np.empty((T, B, H), dtype), np.empty((T, B, H), dtype)
@@ -108,7 +108,7 @@ class SimpleRNNNode(RecurrentNode):
             h_prev[t] = h if mask is None else h * mask
             np.matmul(h_prev[t], U, out=z)
             z += z_in[t]
-            step(z, hs[t], exact)
+            step(z, hs[t])
             h = hs[t]
         self.cache = (xt, W, U, hs, h_prev, mask, np.shape(h0))
         return np.swapaxes(hs, 0, 1)
@@ -118,10 +118,10 @@ class SimpleRNNNode(RecurrentNode):
         T, B, H = hs.shape
         g = _time_major(grad)
         dz, dh_next = np.empty_like(hs), np.zeros((B, H), hs.dtype)
-        step = kernel("rnn_backward_step", hs)
+        step, UT = kernel("rnn_backward_step", hs), np.ascontiguousarray(U.T)  # BLAS prefers it laid out
         for t in range(T - 1, -1, -1):
             step(g[t], dh_next, hs[t], dz[t])
-            np.matmul(dz[t], U.T, out=dh_next)
+            np.matmul(dz[t], UT, out=dh_next)
             if mask is not None:
                 dh_next *= mask
         self.grad_norms = np.sqrt((dz.astype(np.float64) ** 2).sum(axis=(1, 2)))
@@ -152,7 +152,7 @@ class LSTMNode(RecurrentNode):
 
     def forward(self, x, W, U, b, h0, c0):
         B, T, D, H = self.check(x, W, U)
-        dtype, exact = np.result_type(x, W), np.result_type(x, W) == np.float64
+        dtype = np.result_type(x, W)
         xt = _time_major(x)
         z_in = (xt.reshape(T * B, D) @ W).reshape(T, B, 4 * H) + b
         hs, cs, tanh_c = (np.empty((T, B, H), dtype) for _ in range(3))
@@ -164,7 +164,7 @@ class LSTMNode(RecurrentNode):
             h_prev[t] = h if mask is None else h * mask
             np.matmul(h_prev[t], U, out=z)
             z += z_in[t]
-            step(z, c, gates[t], cs[t], tanh_c[t], hs[t], exact)
+            step(z, c, gates[t], cs[t], tanh_c[t], hs[t])
             h, c = hs[t], cs[t]
         self.cache = (xt, W, U, gates, cs, tanh_c, h_prev, mask, self.initial(c0, B, H, dtype),
                       np.shape(h0), np.shape(c0))
@@ -176,12 +176,12 @@ class LSTMNode(RecurrentNode):
         g = _time_major(grad)
         dz = np.empty_like(gates)
         dh_next, dc_next, dc_prev = (np.zeros((B, H), cs.dtype) for _ in range(3))
-        step = kernel("lstm_backward_step", cs)
+        step, UT = kernel("lstm_backward_step", cs), np.ascontiguousarray(U.T)
         for t in range(T - 1, -1, -1):
             step(g[t, :, :H], g[t, :, H:], dh_next, dc_next, gates[t], cs[t - 1] if t else c0,
                  tanh_c[t], dz[t], dc_prev)
             dc_next, dc_prev = dc_prev, dc_next
-            np.matmul(dz[t], U.T, out=dh_next)
+            np.matmul(dz[t], UT, out=dh_next)
             if mask is not None:
                 dh_next *= mask
         self.grad_norms = np.sqrt((dz.astype(np.float64) ** 2).sum(axis=(1, 2)))
@@ -221,7 +221,7 @@ class GRUNode(RecurrentNode):
         B, T, D, H = self.check(x, W, U)
         if b.shape != (2, 3 * H):
             raise ShapeError(f"{self!r} needs a bias of shape {(2, 3 * H)}, got {b.shape}")
-        dtype, exact = np.result_type(x, W), np.result_type(x, W) == np.float64
+        dtype = np.result_type(x, W)
         xt = _time_major(x)
         xz = (xt.reshape(T * B, D) @ W).reshape(T, B, 3 * H) + b[0]
         hs, h_prev = np.empty((T, B, H), dtype), np.empty((T, B, H), dtype)
@@ -234,7 +234,7 @@ class GRUNode(RecurrentNode):
             h_prev[t] = h if mask is None else h * mask
             np.matmul(h_prev[t], U, out=hz[t])
             hz[t] += b[1]
-            step(xz[t], hz[t], h, gates[t], hs[t], exact)
+            step(xz[t], hz[t], h, gates[t], hs[t])
             h = hs[t]
         self.cache = (xt, W, U, gates, hz, h_before, h_prev, mask, np.shape(h0))
         return np.swapaxes(hs, 0, 1)
@@ -245,10 +245,10 @@ class GRUNode(RecurrentNode):
         g = _time_major(grad)
         dxz, dhz = np.empty_like(gates), np.empty_like(gates)
         dh_next, dh_direct = np.zeros((B, H), gates.dtype), np.empty((B, H), gates.dtype)
-        step = kernel("gru_backward_step", gates)
+        step, UT = kernel("gru_backward_step", gates), np.ascontiguousarray(U.T)
         for t in range(T - 1, -1, -1):
             step(g[t], dh_next, gates[t], hz[t], h_before[t], dxz[t], dhz[t], dh_direct)
-            np.matmul(dhz[t], U.T, out=dh_next)
+            np.matmul(dhz[t], UT, out=dh_next)
             if mask is not None:
                 dh_next *= mask
             dh_next += dh_direct
@@ -294,7 +294,7 @@ class SimpleRNNCell(Node):
     def forward(self, x, h, W, U, b):
         z = x @ W + h @ U + b
         self.out, self.args = np.empty_like(z), (x, h, W, U)
-        kernel("rnn_forward_step", z)(z, self.out, z.dtype == np.float64)
+        kernel("rnn_forward_step", z)(z, self.out)
         return self.out
 
     def backward(self, grad):
@@ -324,7 +324,7 @@ class LSTMCell(Node):
         B = z.shape[0]
         self.gates, self.tanh_c = np.empty_like(z), np.empty((B, H), z.dtype)
         c_new, h_new = np.empty((B, H), z.dtype), np.empty((B, H), z.dtype)
-        kernel("lstm_forward_step", z)(z, c, self.gates, c_new, self.tanh_c, h_new, z.dtype == np.float64)
+        kernel("lstm_forward_step", z)(z, c, self.gates, c_new, self.tanh_c, h_new)
         self.args = (x, h, c, W, U)
         return np.concatenate([h_new, c_new], axis=1)
 
@@ -365,7 +365,7 @@ class GRUCell(Node):
     def forward(self, x, h, W, U, b):
         xz, hz = x @ W + b[0], h @ U + b[1]
         self.gates, out = np.empty_like(xz), np.empty_like(h)
-        kernel("gru_forward_step", xz)(xz, hz, h, self.gates, out, xz.dtype == np.float64)
+        kernel("gru_forward_step", xz)(xz, hz, h, self.gates, out)
         self.args = (x, h, W, U, hz)
         return out
 

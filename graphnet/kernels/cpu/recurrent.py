@@ -10,11 +10,13 @@ time (about 13 ns each). In float32 the kernels use a rational approximation
 instead, tanh(x) ~ x P(x^2) / Q(x^2) on |x| < 9 (max error 2e-8 in exact
 arithmetic, about 3e-7 evaluated in float32, below float32's own rounding of
 values near 1), which LLVM vectorises. float64 (gradient checks) stays exact.
-Sigmoid is 1/2 + tanh(x/2)/2.
+Sigmoid is 1/2 + tanh(x/2)/2. Numba is imported with this module, on first use.
 """
 import math
 
 import numpy as np
+from numba import types
+from numba.extending import overload
 
 from ..jit import njit
 
@@ -30,10 +32,7 @@ Q0, Q1, Q2, Q3, Q4 = (np.float32(v) for v in
 LIMIT, HALF = np.float32(9.0), np.float32(0.5)
 
 
-@kernel
-def _tanh(x, exact):
-    if exact:
-        return math.tanh(x)
+def _rational_tanh(x):
     x = min(max(x, -LIMIT), LIMIT)
     s = x * x
     p = (((P4 * s + P3) * s + P2) * s + P1) * s + P0
@@ -41,82 +40,115 @@ def _tanh(x, exact):
     return x * p / q
 
 
-@kernel
-def _sigmoid(x, exact):
-    return HALF + HALF * _tanh(HALF * x, exact)
+def _tanh(x):
+    """tanh: rational (vectorisable) for float32, exact for float64. Chosen by
+    Numba from the argument's type when a kernel compiles, so the loops carry
+    no branch."""
+    return math.tanh(x)
 
+
+@overload(_tanh, inline="always")
+def _tanh_for(x):
+    if x == types.float32:
+        return _rational_tanh
+    return lambda x: math.tanh(x)
+
+
+@kernel
+def _sigmoid(x):
+    return HALF + HALF * _tanh(HALF * x)
+
+
+# Each kernel works row by row, in contiguous runs of one gate block at a time:
+# loops of that shape are what LLVM vectorises.
 
 # --- SimpleRNN: h = tanh(z) ----------------------------------------------------------
 
 @loop
-def rnn_forward_step(z, h, exact):
-    B, H = h.shape
-    for b in range(B):
-        for k in range(H):
-            h[b, k] = _tanh(z[b, k], exact)
+def rnn_forward_step(z, h):
+    for b in range(h.shape[0]):
+        zr, hr = z[b], h[b]
+        for k in range(hr.size):
+            hr[k] = _tanh(zr[k])
 
 
 @loop
 def rnn_backward_step(g, dh_next, h, dz):
     """dz = (g + dh_next) * (1 - h^2): the gradient at the pre-activation."""
-    B, H = h.shape
-    for b in range(B):
-        for k in range(H):
-            dz[b, k] = (g[b, k] + dh_next[b, k]) * (1 - h[b, k] * h[b, k])
+    for b in range(h.shape[0]):
+        gr, dr, hr, zr = g[b], dh_next[b], h[b], dz[b]
+        for k in range(hr.size):
+            zr[k] = (gr[k] + dr[k]) * (1 - hr[k] * hr[k])
 
 
 # --- LSTM: gates i, f, g, o (Keras' order) ------------------------------------------
 
 @loop
-def lstm_forward_step(z, c_prev, gates, c, tanh_c, h, exact):
+def lstm_forward_step(z, c_prev, gates, c, tanh_c, h):
     """z: (B, 4H) pre-activations; writes the activated gates, c, tanh(c) and h."""
     B, H = c.shape
     for b in range(B):
+        zr, gr = z[b], gates[b]
+        for k in range(2 * H):            # i and f
+            gr[k] = _sigmoid(zr[k])
+        for k in range(2 * H, 3 * H):     # the candidate g
+            gr[k] = _tanh(zr[k])
+        for k in range(3 * H, 4 * H):     # o
+            gr[k] = _sigmoid(zr[k])
+        cp, cr, tr, hr = c_prev[b], c[b], tanh_c[b], h[b]
         for k in range(H):
-            i = _sigmoid(z[b, k], exact)
-            f = _sigmoid(z[b, H + k], exact)
-            g = _tanh(z[b, 2 * H + k], exact)
-            o = _sigmoid(z[b, 3 * H + k], exact)
-            gates[b, k], gates[b, H + k], gates[b, 2 * H + k], gates[b, 3 * H + k] = i, f, g, o
-            cell = f * c_prev[b, k] + i * g
-            c[b, k] = cell
-            t = _tanh(cell, exact)
-            tanh_c[b, k] = t
-            h[b, k] = o * t
+            cell = gr[H + k] * cp[k] + gr[k] * gr[2 * H + k]
+            cr[k] = cell
+            t = _tanh(cell)
+            tr[k] = t
+            hr[k] = gr[3 * H + k] * t
 
 
 @loop
 def lstm_backward_step(gh, gc, dh_next, dc_next, gates, c_prev, tanh_c, dz, dc_prev):
     """From the gradients reaching h and c at this step (from above, gh and gc,
-    and from the next step), the pre-activation gradients dz and dc_prev."""
+    and from the next step), the pre-activation gradients dz and dc_prev.
+    dc_prev first holds dc, the gradient at this step's cell; each gate's block
+    of dz is then one contiguous loop."""
     B, H = c_prev.shape
     for b in range(B):
+        gr, dzr, cp, tr = gates[b], dz[b], c_prev[b], tanh_c[b]
+        ghr, gcr, dhn, dcn, dc = gh[b], gc[b], dh_next[b], dc_next[b], dc_prev[b]
         for k in range(H):
-            i, f, g, o = gates[b, k], gates[b, H + k], gates[b, 2 * H + k], gates[b, 3 * H + k]
-            t = tanh_c[b, k]
-            dh = gh[b, k] + dh_next[b, k]
-            dc = gc[b, k] + dc_next[b, k] + dh * o * (1 - t * t)
-            dz[b, k] = dc * g * i * (1 - i)
-            dz[b, H + k] = dc * c_prev[b, k] * f * (1 - f)
-            dz[b, 2 * H + k] = dc * i * (1 - g * g)
-            dz[b, 3 * H + k] = dh * t * o * (1 - o)
-            dc_prev[b, k] = dc * f
+            dh = ghr[k] + dhn[k]
+            t, o = tr[k], gr[3 * H + k]
+            dc[k] = gcr[k] + dcn[k] + dh * o * (1 - t * t)
+            dzr[3 * H + k] = dh * t * o * (1 - o)
+        for k in range(H):
+            i = gr[k]
+            dzr[k] = dc[k] * gr[2 * H + k] * i * (1 - i)
+        for k in range(H):
+            f = gr[H + k]
+            dzr[H + k] = dc[k] * cp[k] * f * (1 - f)
+        for k in range(H):
+            g = gr[2 * H + k]
+            dzr[2 * H + k] = dc[k] * gr[k] * (1 - g * g)
+        for k in range(H):
+            dc[k] *= gr[H + k]
 
 
 # --- GRU (reset after the recurrent product, Keras' default): gates z, r, h ----------
 
 @loop
-def gru_forward_step(xz, hz, h_prev, gates, h, exact):
+def gru_forward_step(xz, hz, h_prev, gates, h):
     """xz = x W + b_input, hz = h_prev U + b_recurrent, both (B, 3H).
     z = σ(xz_z + hz_z), r = σ(xz_r + hz_r), ĥ = tanh(xz_h + r hz_h), h = z h_prev + (1 - z) ĥ."""
     B, H = h.shape
     for b in range(B):
+        xr, hzr, gr = xz[b], hz[b], gates[b]
+        for k in range(2 * H):            # z and r
+            gr[k] = _sigmoid(xr[k] + hzr[k])
+        for k in range(H):                # the candidate
+            gr[2 * H + k] = _tanh(xr[2 * H + k] + gr[H + k] * hzr[2 * H + k])
+        hp, hr = h_prev[b], h[b]
         for k in range(H):
-            z = _sigmoid(xz[b, k] + hz[b, k], exact)
-            r = _sigmoid(xz[b, H + k] + hz[b, H + k], exact)
-            hh = _tanh(xz[b, 2 * H + k] + r * hz[b, 2 * H + k], exact)
-            gates[b, k], gates[b, H + k], gates[b, 2 * H + k] = z, r, hh
-            h[b, k] = z * h_prev[b, k] + (1 - z) * hh
+            z = gr[k]
+            hr[k] = z * hp[k] + (1 - z) * gr[2 * H + k]
 
 
 @loop
@@ -125,15 +157,17 @@ def gru_backward_step(g, dh_next, gates, hz, h_prev, dxz, dhz, dh_prev):
     (dhz), and the part of dh_prev that skips U (through z h_prev)."""
     B, H = h_prev.shape
     for b in range(B):
+        gr, hzr, hp, dxr, dhr = gates[b], hz[b], h_prev[b], dxz[b], dhz[b]
+        g_b, dn, dp = g[b], dh_next[b], dh_prev[b]
         for k in range(H):
-            z, r, hh = gates[b, k], gates[b, H + k], gates[b, 2 * H + k]
-            dh = g[b, k] + dh_next[b, k]
+            z, r, hh = gr[k], gr[H + k], gr[2 * H + k]
+            dh = g_b[k] + dn[k]
             da_h = dh * (1 - z) * (1 - hh * hh)
-            da_z = dh * (h_prev[b, k] - hh) * z * (1 - z)
-            da_r = da_h * hz[b, 2 * H + k] * r * (1 - r)
-            dxz[b, k], dxz[b, H + k], dxz[b, 2 * H + k] = da_z, da_r, da_h
-            dhz[b, k], dhz[b, H + k], dhz[b, 2 * H + k] = da_z, da_r, da_h * r
-            dh_prev[b, k] = dh * z
+            da_z = dh * (hp[k] - hh) * z * (1 - z)
+            da_r = da_h * hzr[2 * H + k] * r * (1 - r)
+            dxr[k], dxr[H + k], dxr[2 * H + k] = da_z, da_r, da_h
+            dhr[k], dhr[H + k], dhr[2 * H + k] = da_z, da_r, da_h * r
+            dp[k] = dh * z
 
 
 # --- Embedding ------------------------------------------------------------------------

@@ -6,7 +6,7 @@ def _sigmoid(x):
     return 0.5 + 0.5 * np.tanh(0.5 * x)
 
 
-def rnn_forward_step(z, h, exact):
+def rnn_forward_step(z, h):
     h[...] = np.tanh(z)
 
 
@@ -14,7 +14,7 @@ def rnn_backward_step(g, dh_next, h, dz):
     dz[...] = (g + dh_next) * (1 - h * h)
 
 
-def lstm_forward_step(z, c_prev, gates, c, tanh_c, h, exact):
+def lstm_forward_step(z, c_prev, gates, c, tanh_c, h):
     H = c.shape[1]
     i, f, g, o = _sigmoid(z[:, :H]), _sigmoid(z[:, H:2 * H]), np.tanh(z[:, 2 * H:3 * H]), _sigmoid(z[:, 3 * H:])
     gates[...] = np.concatenate([i, f, g, o], axis=1)
@@ -33,7 +33,7 @@ def lstm_backward_step(gh, gc, dh_next, dc_next, gates, c_prev, tanh_c, dz, dc_p
     dc_prev[...] = dc * f
 
 
-def gru_forward_step(xz, hz, h_prev, gates, h, exact):
+def gru_forward_step(xz, hz, h_prev, gates, h):
     H = h.shape[1]
     z = _sigmoid(xz[:, :H] + hz[:, :H])
     r = _sigmoid(xz[:, H:2 * H] + hz[:, H:2 * H])
