@@ -1,19 +1,18 @@
 """graphnet: deep learning from scratch, one explicit graph node at a time."""
+from . import data, models, nn, random, viz
+from .check import gradcheck
 from .config import floatx, set_floatx
 from .core import (Graph, GraphnetError, Node, NonFiniteError, OperandError, Recorder,
                    ShapeError, StepEvent, observe, trap_nonfinite)
-from .ops import (Tensor, absolute, concatenate, constant, exp, log, matmul, max, maximum,
-                  mean, minimum, parameter, reshape, sqrt, stack, sum, tensor, transpose)
-from . import nn
+from .nn import activations, initializers, layers, losses
 from .nn import (gelu, hardmax, leaky_relu, log_softmax, maxout, relu, sigmoid, softmax,
                  step, tanh)
-from .check import gradcheck
+from .ops import (Tensor, absolute, concatenate, constant, exp, log, matmul, max, maximum,
+                  mean, minimum, parameter, reshape, sqrt, stack, sum, tensor, transpose)
+from .random import set_seed
 from .train import (Model, ModelFileError, Sequential, callbacks, load_model, metrics,
                     model_from_json, optimizers, schedules)
-from .nn import layers, losses, activations, initializers
-from . import data, models, random, viz
 from .viz import draw
-from .random import set_seed
 
 abs = absolute  # noqa: A001 - NumPy's name, on purpose
 
