@@ -63,8 +63,10 @@ class RecurrentNode(Node):
 
     def step_gradient_norms(self):
         """|dL/dz_t| for each time step t of the last backward: how much gradient
-        reached each step (vanishing or exploding over time shows here)."""
-        return self.grad_norms
+        reached each step (vanishing or exploding over time shows here). Computed
+        when asked, from the pre-activation gradients the backward kept."""
+        dz = self.step_grads
+        return np.sqrt(np.einsum("tbk,tbk->t", dz, dz, dtype=np.float64))
 
     def initial(self, h0, B, H, dtype):
         return np.ascontiguousarray(np.broadcast_to(h0, (B, H)), dtype=dtype)
@@ -124,7 +126,7 @@ class SimpleRNNNode(RecurrentNode):
             np.matmul(dz[t], UT, out=dh_next)
             if mask is not None:
                 dh_next *= mask
-        self.grad_norms = np.sqrt((dz.astype(np.float64) ** 2).sum(axis=(1, 2)))
+        self.step_grads = dz
         return _weight_grads(self, xt, W, h_prev, dz, dz, dz.sum(axis=(0, 1)), dh_next, h0_shape)
 
     @staticmethod
@@ -184,7 +186,7 @@ class LSTMNode(RecurrentNode):
             np.matmul(dz[t], UT, out=dh_next)
             if mask is not None:
                 dh_next *= mask
-        self.grad_norms = np.sqrt((dz.astype(np.float64) ** 2).sum(axis=(1, 2)))
+        self.step_grads = dz
         grads = _weight_grads(self, xt, W, h_prev, dz, dz, dz.sum(axis=(0, 1)), dh_next, h0_shape)
         dc0 = _reduce_to(dc_next, c0_shape) if self.wants(5) else None
         return grads + (dc0,)
@@ -252,7 +254,7 @@ class GRUNode(RecurrentNode):
             if mask is not None:
                 dh_next *= mask
             dh_next += dh_direct
-        self.grad_norms = np.sqrt((dxz.astype(np.float64) ** 2).sum(axis=(1, 2)))
+        self.step_grads = dxz
         db = np.stack([dxz.sum(axis=(0, 1)), dhz.sum(axis=(0, 1))])
         return _weight_grads(self, xt, W, h_prev, dxz, dhz, db, dh_next, h0_shape)
 
@@ -575,7 +577,7 @@ def time_step_gradient_norms(graph):
     from ..core import Graph
     graph = graph if isinstance(graph, Graph) else Graph(graph)
     return {node.layer_name() or node.name: node.step_gradient_norms()
-            for node in graph.nodes if isinstance(node, RecurrentNode) and hasattr(node, "grad_norms")}
+            for node in graph.nodes if isinstance(node, RecurrentNode) and hasattr(node, "step_grads")}
 
 
 for _layer in (SimpleRNN, LSTM, GRU, Embedding, TimeDistributed):
