@@ -11,8 +11,9 @@ import numpy as np
 
 from ..core import Node
 
-# Modules with side effects (console programs) that hold no nodes.
-_SKIP = ("graphnet.tour", "graphnet.__main__")
+# Modules that hold no nodes and would cost or change something when imported:
+# console programs, and the CUDA kernels (numba.cuda, a GPU or the simulator).
+_SKIP = ("graphnet.tour", "graphnet.__main__", "graphnet.kernels.cuda")
 
 
 def _import_all():
