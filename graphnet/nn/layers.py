@@ -402,6 +402,9 @@ class Activation(Layer):
     def call(self, x):
         return self.fn(x)
 
+    def flops_per_sample(self):
+        return _per_sample(self.output_shape)  # one operation per value, counting loosely
+
     def get_config(self):
         return {**super().get_config(), "activation": self.activation}
 
@@ -442,6 +445,13 @@ class Reshape(Layer):
         return {**super().get_config(), "target_shape": list(self.target_shape)}
 
 
+def _per_sample(shape):
+    size = 1
+    for n in shape[1:]:
+        size *= n
+    return size
+
+
 class Add(Layer):
     """Adds its inputs elementwise: the join of a residual block's two paths."""
 
@@ -451,6 +461,9 @@ class Add(Layer):
         for x in xs[1:]:
             out = out + x
         return out
+
+    def flops_per_sample(self):
+        return _per_sample(self.output_shape) * (len(self.input_shape) - 1)
 
 
 class Concatenate(Layer):
