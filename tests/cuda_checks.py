@@ -124,6 +124,16 @@ def check_lstm_and_embedding():
     np.testing.assert_allclose(tables[0], tables[1], rtol=1e-6)
 
 
+def check_dispatch_by_device():
+    from numba import cuda as numba_cuda
+
+    from graphnet.kernels.dispatch import device_of, kernel
+    x = f32(1, 4, 4, 2)
+    assert device_of(x) == "cpu" and kernel("unfold", x) is cpu_conv.unfold
+    on_device = numba_cuda.to_device(x)
+    assert device_of(on_device) == "cuda" and kernel("unfold", on_device) is conv.unfold
+
+
 CHECKS = {name: fn for name, fn in globals().items() if name.startswith("check_")}
 
 if __name__ == "__main__":

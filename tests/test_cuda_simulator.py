@@ -26,7 +26,7 @@ def results():
 
 
 @pytest.mark.parametrize("check", ["check_elementwise", "check_matmul", "check_optimizers", "check_conv",
-                                   "check_pool", "check_lstm_and_embedding"])
+                                   "check_pool", "check_lstm_and_embedding", "check_dispatch_by_device"])
 def test_cuda_kernel_matches_cpu(results, check):
     assert check in results, f"{check} did not run"
     assert results[check] is None, results[check]

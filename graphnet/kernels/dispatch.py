@@ -1,7 +1,8 @@
 """The one place where a node's kernel is chosen.
 
 Nodes ask ``kernel('unfold', x)``; the device of the arrays picks the
-implementation (CPU today: Numba; CUDA arrays will go to numba.cuda), and
+implementation (NumPy arrays: Numba on the CPU; numba.cuda device arrays: the
+kernels in cuda/), and
 ``GRAPHNET_KERNELS=reference`` (or ``use('reference')``) swaps in the plain
 NumPy references, to read or to compare. No node branches on devices itself.
 """
@@ -21,14 +22,24 @@ _MODULES = {"unfold": "conv", "fold": "conv",
 _choice = [os.environ.get("GRAPHNET_KERNELS", "cpu")]
 
 
+# Kernels that exist for CUDA (kernels/cuda/), by the same names.
+_CUDA = {"unfold", "fold", "max_pool_forward", "max_pool_backward", "lstm_forward_step",
+         "lstm_backward_step", "embedding_scatter_add"}
+
+
 def device_of(*arrays):
-    """'cpu' for NumPy arrays (CUDA device arrays will answer 'cuda')."""
-    return "cpu"
+    """'cuda' for GPU arrays, else 'cpu'. GPU arrays carry ``__cuda_array_interface__``
+    (the simulator's stand-ins carry ``__cuda_ndarray__``)."""
+    on_gpu = any(hasattr(a, "__cuda_array_interface__") or hasattr(a, "__cuda_ndarray__") for a in arrays)
+    return "cuda" if on_gpu else "cpu"
 
 
 def kernel(name, *arrays):
     """The implementation of kernel ``name`` for the device of ``arrays``."""
-    family = _choice[0] if device_of(*arrays) == "cpu" else device_of(*arrays)
+    device = device_of(*arrays)
+    if device == "cuda" and name not in _CUDA:
+        raise NotImplementedError(f"kernel {name!r} has no CUDA version yet")
+    family = _choice[0] if device == "cpu" else device
     module = importlib.import_module(f"graphnet.kernels.{family}.{_MODULES[name]}")
     return getattr(module, name)
 
