@@ -144,3 +144,12 @@ def test_loss_shape_errors_name_the_node():
         losses.sparse_categorical_crossentropy(np.array([0, 3]), gn.tensor(np.ones((2, 3)) / 3))
     with pytest.raises(gn.ShapeError, match="divisible by 2"):
         gn.maxout(gn.tensor(np.zeros(3)))
+
+
+def test_sparse_labels_for_a_sequence_of_predictions():
+    logits = gn.tensor(np.random.default_rng(0).normal(size=(2, 3, 4)))
+    labels = np.array([[1, 0, 3], [2, 2, 0]])
+    flat = losses.sparse_categorical_crossentropy(labels, logits, from_logits=True).value
+    column = losses.sparse_categorical_crossentropy(labels[..., None], logits, from_logits=True).value
+    one_hot = losses.categorical_crossentropy(np.eye(4)[labels], logits, from_logits=True).value
+    assert flat == pytest.approx(one_hot) and column == pytest.approx(one_hot)

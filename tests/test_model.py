@@ -249,3 +249,42 @@ def test_model_drawing_names_layers_and_shows_the_batch_as_none():
     assert "(1, 4)" not in source
     expanded = gn.draw(model, show=("name", "shape"), expand=True).source
     assert "Dense(relu) 'hidden'" in expanded and "Dense(softmax) 'probs'" in expanded
+
+
+def test_review_fixes_keras_behaviours():
+    X, y = blobs(64)
+    # a diverging run logs nan metrics and TerminateOnNaN stops at once
+    model = Sequential([Dense(1, input_shape=(2,))])
+    model.compile(gn.train.optimizers.SGD(1e3), "mse", metrics=["mae"])
+    seen = []
+    history = model.fit(X * 100, y * 100.0, batch_size=4, epochs=1, verbose=0,
+                        callbacks=[cb.TerminateOnNaN(), cb.LambdaCallback(on_train_batch_end=lambda b, l: seen.append(b))])
+    assert len(seen) < 16 and not np.isfinite(history.history["loss"][0])
+    # loss weights by output name, batch_size None, zero samples, float64 data cast to float32
+    a = Input((2,), name="a")
+    h = Dense(4, activation="relu")(a)
+    two = Model(a, [Dense(1, name="u")(h), Dense(1, name="v")(h)])
+    two.compile("sgd", "mse", loss_weights={"u": 1.0, "v": 0.0})
+    two.fit(X, [y, y], batch_size=None, epochs=1, verbose=0)
+    assert two.predict(np.zeros((0, 2)))[0].shape == (0, 1)
+    with pytest.raises(ValueError, match="batch_size"):
+        two.predict(X, batch_size=0)
+    model = small_classifier()
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    model.fit(X.astype(np.float64), y, epochs=1, verbose=0)
+    graph = next(g for key, (g, _) in model._graphs.items() if key[0] == "loss")
+    assert all(np.result_type(v) != np.float64 for v in graph.values if v is not None)
+
+
+def test_scheduler_receives_the_base_rate_not_the_decayed_one():
+    X, y = blobs(32)
+    model = small_classifier()
+    model.compile(gn.train.optimizers.SGD(0.1, decay=0.1), "sparse_categorical_crossentropy")
+    model.fit(X, y, epochs=3, verbose=0, callbacks=[cb.LearningRateScheduler(lambda e, lr: lr)])
+    assert model.optimizer.learning_rate == pytest.approx(0.1)
+
+
+def test_transpose_rejects_axes_out_of_range():
+    x = gn.tensor(np.zeros((2, 3)))
+    with pytest.raises(gn.ShapeError):
+        x.transpose(0, 3)

@@ -132,3 +132,28 @@ def test_loss_objects_and_metric_functions_survive(tmp_path):
     model.save(tmp_path / "m.gnet")
     loaded = load_model(tmp_path / "m.gnet")
     assert isinstance(loaded._loss_specs, gn.nn.CategoricalCrossentropy) and loaded._loss_specs.from_logits
+
+
+def test_what_a_file_cannot_hold_is_refused_at_save_time(tmp_path):
+    model = Sequential([Dense(3, activation=gn.relu, input_shape=(4,))])  # graphnet's own: by name
+    model.save(tmp_path / "ok.gnet")
+    x = np.random.default_rng(0).normal(size=(5, 4)).astype(np.float32)
+    np.testing.assert_array_equal(load_model(tmp_path / "ok.gnet").predict(x), model.predict(x))
+    custom = Sequential([Dense(3, activation=lambda t: t * 2.0, input_shape=(4,))])
+    with pytest.raises(ValueError, match="cannot save the activation"):
+        custom.save(tmp_path / "custom.gnet")
+    a, b = Input((2,)), Input((2,))
+    shared = Dense(2)
+    with pytest.raises(ModelFileError, match="shared layer"):
+        Model([a, b], gn.nn.Add()([shared(a), shared(b)])).save(tmp_path / "shared.gnet")
+
+
+def test_every_loss_function_round_trips(tmp_path):
+    for loss in (gn.nn.losses.hinge, gn.nn.losses.perceptron_criterion, "mse",
+                 gn.nn.losses.binary_crossentropy):
+        model = Sequential([Dense(1, input_shape=(2,))])
+        model.compile("sgd", loss)
+        model.save(tmp_path / "m.gnet")
+        loaded = load_model(tmp_path / "m.gnet")
+        loaded.fit(np.ones((4, 2)), np.ones(4), verbose=0)
+    assert loaded._loss_specs is not None

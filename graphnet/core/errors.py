@@ -28,12 +28,13 @@ def describe_shapes(values):
     return " and ".join(str(tuple(np.shape(v))) for v in values)
 
 
-def node_failed(node, inputs, exc):
-    """Wrap an exception raised inside `node.forward` so it names the node and shapes."""
+def node_failed(node, inputs, exc, phase="forward"):
+    """Wrap an exception raised inside a node so it names the node and the shapes."""
     if isinstance(exc, GraphnetError):
         return exc
     kind = ShapeError if isinstance(exc, ValueError) else GraphnetError
-    return kind(f"{node!r} failed on inputs of shape {describe_shapes(inputs)}: {exc}")
+    what = "inputs" if phase == "forward" else "an upstream gradient"
+    return kind(f"{node!r} failed in its {phase} pass on {what} of shape {describe_shapes(inputs)}: {exc}")
 
 
 # The trap is a single flag the engine reads before each check: free when off.

@@ -214,7 +214,10 @@ class Graph:
             upstream = grads[out]
             if upstream is None:
                 continue
-            input_grads = node.backward(upstream)
+            try:
+                input_grads = node.backward(upstream)
+            except Exception as exc:
+                raise node_failed(node, [upstream], exc, phase="backward") from exc
             if trap:
                 for pos, g in enumerate(input_grads):
                     if g is not None:

@@ -368,6 +368,19 @@ _BY_NAME = {"linear": identity, "identity": identity, None: identity, "step": st
             "hardmax": hardmax, "maxout": maxout}
 
 
+def name_of(activation):
+    """The Keras name of an activation (a name, None, or one of graphnet's own
+    functions) for saving; ValueError for any other callable, which a file
+    cannot hold."""
+    if activation is None or isinstance(activation, str):
+        return activation
+    for name, fn in _BY_NAME.items():
+        if fn is activation and name:
+            return name
+    raise ValueError(f"cannot save the activation {activation!r}: a model file holds names, not "
+                     "code; use one of graphnet's activations or its name")
+
+
 def get(identifier):
     """An activation function from a Keras name ('relu'), ``None`` (linear) or a callable."""
     if callable(identifier):
@@ -382,4 +395,4 @@ def get(identifier):
 __all__ = ["Identity", "Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "GELU", "Softmax",
            "LogSoftmax", "Hardmax", "Maxout", "identity", "linear", "step", "sigmoid",
            "tanh", "relu", "leaky_relu", "gelu", "softmax", "log_softmax", "hardmax",
-           "maxout", "get"]
+           "maxout", "get", "name_of"]

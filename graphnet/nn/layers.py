@@ -357,7 +357,7 @@ class Dense(Layer):
 
     def get_config(self):
         return {**super().get_config(), "units": self.units,
-                "activation": self.activation if isinstance(self.activation, (str, type(None))) else None,
+                "activation": activations.name_of(self.activation),
                 "use_bias": self.use_bias,
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "bias_initializer": initializers.serialize(self.bias_initializer),
@@ -406,7 +406,7 @@ class Activation(Layer):
         return _per_sample(self.output_shape)  # one operation per value, counting loosely
 
     def get_config(self):
-        return {**super().get_config(), "activation": self.activation}
+        return {**super().get_config(), "activation": activations.name_of(self.activation)}
 
 
 class Dropout(Layer):
@@ -455,6 +455,8 @@ def _per_sample(shape):
 class Add(Layer):
     """Adds its inputs elementwise: the join of a residual block's two paths."""
 
+    merges = True  # takes a list of tensors
+
     def call(self, xs):
         _check_merge(self, xs)
         out = xs[0]
@@ -468,6 +470,8 @@ class Add(Layer):
 
 class Concatenate(Layer):
     """Joins its inputs along ``axis`` (the features, by default)."""
+
+    merges = True
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)

@@ -240,7 +240,8 @@ class SparseCategoricalCrossentropy(CategoricalCrossentropy):
     formula = "-ln p[y]"
 
     def targets(self, y_true, y_pred):
-        labels = y_true.reshape(-1) if y_true.ndim == y_pred.ndim else y_true
+        # (n, 1) labels, or (n, T, 1) for a sequence of predictions: drop the trailing 1
+        labels = y_true[..., 0] if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1 else y_true
         if labels.dtype.kind not in "iu":
             if not np.all(labels == np.round(labels)):
                 raise ShapeError(f"{self!r} expects integer class labels, got {labels.dtype} values")
@@ -339,6 +340,7 @@ def _loss_function(cls, **fixed):
         return apply(cls(**{**fixed, **options}), y_true, y_pred)
     loss.__name__ = cls.__name__
     loss.__doc__ = cls.__doc__
+    loss.spec = {"class_name": cls.__name__, "config": fixed}  # how a model file names it
     return loss
 
 
@@ -387,10 +389,9 @@ def serialize(spec):
     if isinstance(spec, Loss):
         return {"class_name": type(spec).__name__,
                 "config": {k: getattr(spec, k) for k in _SETTINGS if hasattr(spec, k)}}
-    name = getattr(spec, "__name__", None)
-    for key, cls in _BY_NAME.items():
-        if name == cls.__name__ and "_" in key:
-            return key
+    if hasattr(spec, "spec"):  # one of this module's loss functions
+        return spec.spec
+    name = getattr(spec, "__name__", None)  # a metric function, found again by name
     return name if isinstance(name, str) and name.isidentifier() else None
 
 

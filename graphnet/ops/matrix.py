@@ -66,7 +66,8 @@ class Transpose(Node):
     def forward(self, x):
         if self.axes is None:
             self.perm = tuple(range(x.ndim))[::-1]
-        elif sorted(a % max(x.ndim, 1) for a in self.axes) != list(range(x.ndim)):
+        elif (any(not -x.ndim <= a < x.ndim for a in self.axes)
+              or sorted(a % max(x.ndim, 1) for a in self.axes) != list(range(x.ndim))):
             raise ShapeError(f"{self!r}: axes {self.axes} are not a permutation of the "
                              f"{x.ndim} axes of an input of shape {x.shape}")
         else:

@@ -149,7 +149,10 @@ class LearningRateScheduler(Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         optimizer = self.model.optimizer
-        lr = float(self.schedule(epoch, float(optimizer.current_learning_rate())))
+        if callable(optimizer.learning_rate):
+            raise ValueError("LearningRateScheduler sets the learning rate itself; the optimizer "
+                             "already follows a schedule")
+        lr = float(self.schedule(epoch, float(optimizer.learning_rate)))  # the base rate, as Keras
         optimizer.learning_rate = lr
         if self.verbose:
             print(f"Epoch {epoch + 1}: learning rate {lr:.6g}")

@@ -21,6 +21,14 @@ from . import metrics as metrics_module
 from . import optimizers as optimizers_module
 
 
+def _batch_size(value):
+    """Keras' rule: None means 32."""
+    size = 32 if value is None else int(value)
+    if size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {value!r}")
+    return size
+
+
 def _as_list(x):
     if x is None:
         return []
@@ -139,7 +147,12 @@ class Model:
         if len(specs) != n:
             raise ValueError(f"model '{self.name}' has {n} outputs but {len(specs)} losses")
         weights = self._loss_weights if self._loss_weights is not None else [1.0] * n
-        return [losses_module.get(s) for s in specs], list(weights)
+        if isinstance(weights, dict):
+            weights = [weights.get(o.label, 1.0) for o in self.outputs]
+        weights = list(weights) if isinstance(weights, (list, tuple)) else [weights] * n
+        if len(weights) != n:
+            raise ValueError(f"model '{self.name}' has {n} outputs but {len(weights)} loss weights")
+        return [losses_module.get(s) for s in specs], weights
 
     def _metric_functions(self):
         """Per output, the (name, function) pairs to report. ``metrics`` is a list
@@ -190,7 +203,9 @@ class Model:
             if a.shape[1:] != ph.shape[1:]:
                 raise ShapeError(f"model '{self.name}': input '{ph.label}' expects samples of shape "
                                  f"{ph.shape[1:]}, got data of shape {a.shape}")
-        return [a.astype(config.floatx()) if a.dtype.kind != "f" else a for a in xs]
+        # Like Keras: float data takes the model's float type (X / 255 is float64).
+        return [a.astype(ph.dtype) if ph.dtype.kind == "f" and a.dtype != ph.dtype else a
+                for a, ph in zip(xs, self.inputs)]
 
     def _targets_of(self, y, n):
         ys = [np.asarray(a) for a in _as_list(y)]
@@ -205,6 +220,7 @@ class Model:
     def fit(self, x=None, y=None, batch_size=32, epochs=1, verbose=1, callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0):
         """Train for ``epochs`` passes over the data in mini-batches; returns a History."""
+        batch_size = _batch_size(batch_size)
         self._ensure_built(x)
         if not self.compiled:
             raise ValueError(f"model '{self.name}' must be compiled before fit: call model.compile(...)")
@@ -245,6 +261,8 @@ class Model:
                 for k, v in logs.items():
                     totals[k] = totals.get(k, 0.0) + v * len(idx)
                 callbacks.call("on_train_batch_end", step, {k: v / seen for k, v in totals.items()})
+                if self.stop_training:  # TerminateOnNaN and friends stop mid-epoch
+                    break
             epoch_logs = {k: v / seen for k, v in totals.items()}
             if validation_data is not None:
                 val = self.evaluate(val_x, val_y, batch_size=batch_size, verbose=0, return_dict=True)
@@ -277,13 +295,16 @@ class Model:
     def _batch_logs(self, loss, targets, outs, metric_fns):
         logs = {"loss": loss}
         for k, (t, o, fns) in enumerate(zip(targets, outs, metric_fns)):
+            finite = np.all(np.isfinite(o))
             for name, fn in fns:
                 key = name if len(outs) == 1 else f"{self.outputs[k].label}_{name}"
-                logs[key] = float(fn(t, o))
+                # A diverging run logs nan, as Keras does, instead of stopping with an error.
+                logs[key] = float(fn(t, o)) if finite else float("nan")
         return logs
 
     def evaluate(self, x=None, y=None, batch_size=32, verbose=1, return_dict=False):
         """The loss (and metrics) on data, in inference mode (no dropout)."""
+        batch_size = _batch_size(batch_size)
         self._require_built("evaluate")
         if not self.compiled:
             raise ValueError(f"model '{self.name}' must be compiled before evaluate")
@@ -310,8 +331,12 @@ class Model:
 
     def predict(self, x, batch_size=32, verbose=0):
         """The outputs for ``x``, batch by batch, in inference mode."""
+        batch_size = _batch_size(batch_size)
         self._ensure_built(x)
         xs = self._inputs_of(x)
+        if len(xs[0]) == 0:
+            empty = [np.empty((0,) + tuple(o.shape[1:]), dtype=o.dtype) for o in self.outputs]
+            return empty[0] if len(empty) == 1 else empty
         graph = self._predict_graph()
         parts = [[] for _ in self.outputs]
         for start in range(0, len(xs[0]), batch_size):

@@ -73,6 +73,9 @@ def _connections(model, specs=True):
                     inputs_of[layer.name].append(source)
     for layer in model.layers:
         sources = inputs_of.get(layer.name, [])
+        if len(sources) > 1 and not getattr(layer, "merges", False):
+            raise ModelFileError(f"layer '{layer.name}' is applied more than once (a shared layer); "
+                                 "saving shared layers is not supported yet")
         calls.append({"layer": _layer_spec(layer), "inputs": sources} if specs else (layer, sources))
     outputs = [producer.get(graph.slot(o), o.label) for o in model.outputs]
     return calls, outputs
@@ -101,9 +104,8 @@ def model_from_architecture(spec):
     from .model import Model, Sequential
     try:
         if spec["class_name"] == "Sequential":
-            model = Sequential([_layer_from(s) for s in spec["layers"]], name=spec["name"])
-            model.build((None,) + tuple(spec["input_shape"]))
-            return model
+            inp = L.Input(tuple(spec["input_shape"]), dtype=spec.get("input_dtype"))
+            return Sequential([inp] + [_layer_from(s) for s in spec["layers"]], name=spec["name"])
         tensors = {i["name"]: L.Input(tuple(i["shape"]), name=i["name"], dtype=i["dtype"])
                    for i in spec["inputs"]}
         inputs = list(tensors.values())
