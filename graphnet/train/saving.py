@@ -74,8 +74,8 @@ def _connections(model, specs=True):
     for layer in model.layers:
         sources = inputs_of.get(layer.name, [])
         if len(sources) > 1 and not getattr(layer, "merges", False):
-            raise ModelFileError(f"layer '{layer.name}' is applied more than once (a shared layer); "
-                                 "saving shared layers is not supported yet")
+            raise ModelFileError(f"layer '{layer.name}' is applied more than once (a shared layer), "
+                                 "which saving a model and calling it as a layer do not support yet")
         calls.append({"layer": _layer_spec(layer), "inputs": sources} if specs else (layer, sources))
     outputs = [producer.get(graph.slot(o), o.label) for o in model.outputs]
     return calls, outputs
