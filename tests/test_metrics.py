@@ -391,3 +391,14 @@ def test_get_maps_keras_names():
 def test_error_messages(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_sparse_accuracy_for_a_sequence_of_predictions():
+    from graphnet.train.metrics import sparse_categorical_accuracy
+    probs = np.zeros((2, 3, 4))
+    probs[0, :, 1] = probs[1, :, 2] = 1.0  # predicts 1, 1, 1 and 2, 2, 2
+    labels = np.array([[1, 1, 0], [2, 2, 2]])
+    assert sparse_categorical_accuracy(labels, probs) == pytest.approx(5 / 6)
+    assert sparse_categorical_accuracy(labels[..., None], probs) == pytest.approx(5 / 6)
+    with pytest.raises(ValueError, match="needs labels of shape"):
+        sparse_categorical_accuracy(labels[:, :2], probs)

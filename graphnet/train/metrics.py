@@ -204,6 +204,14 @@ def sparse_categorical_accuracy(y_true, y_pred):
     0.6666666666666666
     """
     fn = "sparse_categorical_accuracy"
+    if np.ndim(y_pred) > 2:  # a prediction per time step: (samples, steps, classes)
+        p, t = _numbers(fn, "y_pred", y_pred), np.asarray(y_true)
+        if t.shape == p.shape[:-1] + (1,):
+            t = t[..., 0]
+        if t.shape != p.shape[:-1]:
+            raise ValueError(f"{fn}: y_pred of shape {p.shape} needs labels of shape {p.shape[:-1]}, "
+                             f"got {t.shape}")
+        return float(np.mean(np.argmax(p, axis=-1) == t))
     t = _labels(fn, "y_true", y_true)
     p = _numbers(fn, "y_pred", y_pred)
     if p.ndim != 2:
