@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import graphnet as gn
-from graphnet.core import Node
+from composite_nodes import Sigmoid
 from graphnet.ops import apply
 from graphnet.viz import GraphvizMissing, draw, register_adapter, to_svg
 
@@ -153,27 +153,6 @@ def test_tensor_values_are_summarised_and_shapes_shown():
     assert record(drawing.source, "W").count('FIXEDSIZE="TRUE"') == 2 * 12  # value and grad
     if shutil.which("dot"):
         assert "grad all 2" in svg_texts(to_svg(drawing))
-
-
-class Sigmoid(Node):
-    """A composite node for the test: fused forward/backward, and an expansion
-    into primitive nodes that computes the same thing."""
-
-    formula = "1 / (1 + exp(-x))"
-    derivatives = ("σ(x) (1 - σ(x))",)
-
-    def forward(self, x):
-        self.y = 1.0 / (1.0 + np.exp(-x))
-        return self.y
-
-    def backward(self, grad):
-        return (grad * self.y * (1.0 - self.y),)
-
-    def local_derivatives(self):
-        return (self.y * (1.0 - self.y),)
-
-    def expand(self, x):
-        return 1.0 / (1.0 + (-x).exp())
 
 
 def sigmoid_example():

@@ -6,11 +6,10 @@ import sys
 import types
 import xml.etree.ElementTree as ET
 
-import numpy as np
 import pytest
 
 import graphnet as gn
-from graphnet.core import Node
+from composite_nodes import Sigmoid
 from graphnet.ops import apply
 from graphnet.viz import GraphvizMissing, Stepper, write_walkthrough
 
@@ -111,24 +110,6 @@ def test_a_graph_is_stepped_with_the_values_it_holds():
     stepper = Stepper(graph)
     assert stepper[1].caption.endswith("= 2 + 3 = 5")
     assert stepper[2].caption.endswith("= 5 * (-3) = -15")
-
-
-class Sigmoid(Node):
-    formula = "1 / (1 + exp(-x))"
-    derivatives = ("σ(x) (1 - σ(x))",)
-
-    def forward(self, x):
-        self.y = 1.0 / (1.0 + np.exp(-x))
-        return self.y
-
-    def backward(self, grad):
-        return (grad * self.y * (1.0 - self.y),)
-
-    def local_derivatives(self):
-        return (self.y * (1.0 - self.y),)
-
-    def expand(self, x):
-        return 1.0 / (1.0 + (-x).exp())
 
 
 def test_expanded_composite_fills_in_with_its_own_step():
