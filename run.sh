@@ -29,9 +29,20 @@ if [ "$what" = test ] && [ "${CI:-}" = true ] && ! command -v chromium >/dev/nul
     apt_install chromium chromium-driver || say "WARNING: could not install chromium"
 fi
 
+if ! command -v python3 >/dev/null; then
+    say "Python 3 is missing; installing Debian's python3..."
+    apt_install python3 python3-venv || { say "ERROR: install Python 3.10 or newer first (sudo apt-get install python3 python3-venv)"; exit 1; }
+fi
+if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
+    say "ERROR: graphnet needs Python 3.10 or newer; this is $(python3 --version)"; exit 1
+fi
 if [ ! -x .venv/bin/python ]; then
     say "creating the virtual environment .venv ..."
-    python3 -m venv .venv
+    if ! python3 -m venv .venv 2>/dev/null; then
+        rm -rf .venv  # Debian ships venv apart from Python: python3-venv
+        apt_install python3-venv && python3 -m venv .venv \
+            || { say "ERROR: could not create a virtual environment; install it with: sudo apt-get install python3-venv"; exit 1; }
+    fi
 fi
 if ! .venv/bin/python -c "import graphnet, pytest, hypothesis, jupytext" 2>/dev/null \
    || [ pyproject.toml -nt .venv/.installed ]; then
