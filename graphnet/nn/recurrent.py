@@ -71,6 +71,13 @@ class RecurrentNode(Node):
     def initial(self, h0, B, H, dtype):
         return np.ascontiguousarray(np.broadcast_to(h0, (B, H)), dtype=dtype)
 
+    @staticmethod
+    def previous_states(h0, hs, mask):
+        """h_{t-1} at every step as U multiplied it, for dU: gathered once in
+        backward rather than copied at every forward step."""
+        prev = np.concatenate([h0[None], hs[:-1]])
+        return prev if mask is None else prev * mask
+
     def expand(self, x, W, U, b, *initial):
         """Unrolled: one cell per time step, the state passed from each to the next
         (the computation without recurrent dropout, as at inference)."""
@@ -103,20 +110,21 @@ class SimpleRNNNode(RecurrentNode):
         dtype = np.result_type(x, W)
         xt = _time_major(x)
         z_in = (xt.reshape(T * B, D) @ W).reshape(T, B, H) + b
-        hs, h_prev = np.empty((T, B, H), dtype), np.empty((T, B, H), dtype)
+        hs = np.empty((T, B, H), dtype)
         mask = self.recurrent_mask(B, H, dtype)
-        h, z, step = self.initial(h0, B, H, dtype), np.empty((B, H), dtype), kernel("rnn_forward_step", x)
+        h = start = self.initial(h0, B, H, dtype)
+        z, step = np.empty((B, H), dtype), kernel("rnn_forward_step", x)
         for t in range(T):
-            h_prev[t] = h if mask is None else h * mask
-            np.matmul(h_prev[t], U, out=z)
+            np.matmul(h if mask is None else h * mask, U, out=z)
             z += z_in[t]
             step(z, hs[t])
             h = hs[t]
-        self.cache = (xt, W, U, hs, h_prev, mask, np.shape(h0))
+        self.cache = (xt, W, U, hs, start, mask, np.shape(h0))
         return np.swapaxes(hs, 0, 1)
 
     def backward(self, grad):
-        xt, W, U, hs, h_prev, mask, h0_shape = self.cache
+        xt, W, U, hs, start, mask, h0_shape = self.cache
+        h_prev = self.previous_states(start, hs, mask)
         T, B, H = hs.shape
         g = _time_major(grad)
         dz, dh_next = np.empty_like(hs), np.zeros((B, H), hs.dtype)
@@ -158,22 +166,21 @@ class LSTMNode(RecurrentNode):
         xt = _time_major(x)
         z_in = (xt.reshape(T * B, D) @ W).reshape(T, B, 4 * H) + b
         hs, cs, tanh_c = (np.empty((T, B, H), dtype) for _ in range(3))
-        gates, h_prev = np.empty((T, B, 4 * H), dtype), np.empty((T, B, H), dtype)
+        gates = np.empty((T, B, 4 * H), dtype)
         mask = self.recurrent_mask(B, H, dtype)
-        h, c = self.initial(h0, B, H, dtype), self.initial(c0, B, H, dtype)
+        h, c = start, c_start = self.initial(h0, B, H, dtype), self.initial(c0, B, H, dtype)
         z, step = np.empty((B, 4 * H), dtype), kernel("lstm_forward_step", x)
         for t in range(T):
-            h_prev[t] = h if mask is None else h * mask
-            np.matmul(h_prev[t], U, out=z)
+            np.matmul(h if mask is None else h * mask, U, out=z)
             z += z_in[t]
             step(z, c, gates[t], cs[t], tanh_c[t], hs[t])
             h, c = hs[t], cs[t]
-        self.cache = (xt, W, U, gates, cs, tanh_c, h_prev, mask, self.initial(c0, B, H, dtype),
-                      np.shape(h0), np.shape(c0))
+        self.cache = (xt, W, U, gates, hs, cs, tanh_c, start, mask, c_start, np.shape(h0), np.shape(c0))
         return np.swapaxes(np.concatenate([hs, cs], axis=2), 0, 1)
 
     def backward(self, grad):
-        xt, W, U, gates, cs, tanh_c, h_prev, mask, c0, h0_shape, c0_shape = self.cache
+        xt, W, U, gates, hs, cs, tanh_c, start, mask, c0, h0_shape, c0_shape = self.cache
+        h_prev = self.previous_states(start, hs, mask)
         T, B, H = cs.shape
         g = _time_major(grad)
         dz = np.empty_like(gates)
@@ -226,14 +233,17 @@ class GRUNode(RecurrentNode):
         dtype = np.result_type(x, W)
         xt = _time_major(x)
         xz = (xt.reshape(T * B, D) @ W).reshape(T, B, 3 * H) + b[0]
-        hs, h_prev = np.empty((T, B, H), dtype), np.empty((T, B, H), dtype)
+        hs, h_before = np.empty((T, B, H), dtype), np.empty((T, B, H), dtype)
         gates, hz = np.empty((T, B, 3 * H), dtype), np.empty((T, B, 3 * H), dtype)
         mask = self.recurrent_mask(B, H, dtype)
+        # h_before: the h_{t-1} that z multiplies; h_prev: what U multiplies (masked, with
+        # recurrent dropout; otherwise the same array, not a second copy).
+        h_prev = h_before if mask is None else np.empty((T, B, H), dtype)
         h, step = self.initial(h0, B, H, dtype), kernel("gru_forward_step", x)
-        h_before = np.empty((T, B, H), dtype)  # the unmasked h_{t-1} that z multiplies
         for t in range(T):
             h_before[t] = h
-            h_prev[t] = h if mask is None else h * mask
+            if mask is not None:
+                np.multiply(h, mask, out=h_prev[t])
             np.matmul(h_prev[t], U, out=hz[t])
             hz[t] += b[1]
             step(xz[t], hz[t], h, gates[t], hs[t])
