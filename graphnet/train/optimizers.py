@@ -125,6 +125,12 @@ class Optimizer:
             grad = np.clip(grad, -self.clipvalue, self.clipvalue)
         return grad
 
+    def _set_moments(self, beta_1, beta_2, epsilon):
+        """The decay rates of the first and second moment estimates (Adam's family)."""
+        self.beta_1 = _check("beta_1", beta_1, 0, 1, high_included=False)
+        self.beta_2 = _check("beta_2", beta_2, 0, 1, high_included=False)
+        self.epsilon = _check("epsilon", epsilon, 0, math.inf)
+
     def _prepare(self, index, grad, param):
         value = param.value if hasattr(param, "value") else param  # a Tensor, or a bare array
         name = getattr(param, "name", None)
@@ -438,9 +444,7 @@ class Adam(Optimizer):
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
                  decay=0.0, name=None, use_kernels=None, clipnorm=None, clipvalue=None):
         super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue)
-        self.beta_1 = _check("beta_1", beta_1, 0, 1, high_included=False)
-        self.beta_2 = _check("beta_2", beta_2, 0, 1, high_included=False)
-        self.epsilon = _check("epsilon", epsilon, 0, math.inf)
+        self._set_moments(beta_1, beta_2, epsilon)
         self.amsgrad = bool(amsgrad)
 
     def slot_names(self):
@@ -474,9 +478,7 @@ class Adamax(Optimizer):
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, decay=0.0,
                  name=None, use_kernels=None, clipnorm=None, clipvalue=None):
         super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue)
-        self.beta_1 = _check("beta_1", beta_1, 0, 1, high_included=False)
-        self.beta_2 = _check("beta_2", beta_2, 0, 1, high_included=False)
-        self.epsilon = _check("epsilon", epsilon, 0, math.inf)
+        self._set_moments(beta_1, beta_2, epsilon)
 
     def slot_names(self):
         return ("m", "u")
@@ -514,9 +516,7 @@ class Nadam(Optimizer):
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, decay=0.0,
                  name=None, use_kernels=None, clipnorm=None, clipvalue=None):
         super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue)
-        self.beta_1 = _check("beta_1", beta_1, 0, 1, high_included=False)
-        self.beta_2 = _check("beta_2", beta_2, 0, 1, high_included=False)
-        self.epsilon = _check("epsilon", epsilon, 0, math.inf)
+        self._set_moments(beta_1, beta_2, epsilon)
         self.u_product = 1.0
 
     def slot_names(self):

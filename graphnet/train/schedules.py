@@ -44,49 +44,44 @@ def _progress(step, decay_steps, staircase):
     return math.floor(p) if staircase else p
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class _DecayEverySteps(LearningRateSchedule):
+    """What the time-based schedules share: a start, a rate, and how many steps
+    make one unit of ``p = step / decay_steps`` (floored with ``staircase``)."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False):
+        self.initial_learning_rate = float(initial_learning_rate)
+        self.decay_steps = _positive("decay_steps", decay_steps)
+        self.decay_rate = float(decay_rate)
+        self.staircase = bool(staircase)
+
+    def __call__(self, step):
+        return self.decayed(_progress(step, self.decay_steps, self.staircase))
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
+                "staircase": self.staircase}
+
+
+class InverseTimeDecay(_DecayEverySteps):
     """``lr = initial_learning_rate / (1 + decay_rate * step / decay_steps)``.
 
     With ``staircase=True`` the ratio ``step / decay_steps`` is floored, so the rate
     changes once every ``decay_steps`` (once an epoch, say) instead of every step.
     """
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False):
-        self.initial_learning_rate = float(initial_learning_rate)
-        self.decay_steps = _positive("decay_steps", decay_steps)
-        self.decay_rate = float(decay_rate)
-        self.staircase = bool(staircase)
-
-    def __call__(self, step):
-        p = _progress(step, self.decay_steps, self.staircase)
+    def decayed(self, p):
         return self.initial_learning_rate / (1.0 + self.decay_rate * p)
 
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase}
 
-
-class ExponentialDecay(LearningRateSchedule):
+class ExponentialDecay(_DecayEverySteps):
     """``lr = initial_learning_rate * decay_rate ** (step / decay_steps)``.
 
     With ``staircase=True`` the exponent is floored: the rate drops every ``decay_steps``.
     """
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False):
-        self.initial_learning_rate = float(initial_learning_rate)
-        self.decay_steps = _positive("decay_steps", decay_steps)
-        self.decay_rate = float(decay_rate)
-        self.staircase = bool(staircase)
-
-    def __call__(self, step):
-        p = _progress(step, self.decay_steps, self.staircase)
+    def decayed(self, p):
         return self.initial_learning_rate * self.decay_rate ** p
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase}
 
 
 class StepDecay(LearningRateSchedule):
