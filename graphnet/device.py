@@ -1,5 +1,8 @@
 """Which devices graphnet can use, and a clear answer when CUDA is asked for but absent."""
+import numpy as np
+
 from .core import GraphnetError
+from .kernels import dispatch
 
 
 class DeviceError(GraphnetError, RuntimeError):
@@ -31,3 +34,44 @@ def require(device):
                           'target with `pip install "graphnet[cuda]"` (numba-cuda[cu12]) and an '
                           "NVIDIA driver; to try the kernels without a GPU, set "
                           "NUMBA_ENABLE_CUDASIM=1 before importing graphnet.")
+
+
+def to_device(x, device="cuda"):
+    """``x`` on ``device``: a GPU array for 'cuda', a NumPy array for 'cpu'.
+
+    ``x`` may be an array, a Tensor (moved in place, and returned), or a list or
+    tuple of them. Each array copied counts as one transfer (see ``transfers``).
+    """
+    require(device)
+    if isinstance(x, (list, tuple)):
+        return type(x)(to_device(a, device) for a in x)
+    if hasattr(x, "value") and hasattr(x, "requires_grad"):  # a Tensor or graph variable
+        x.value = to_device(x.value, device)
+        x.grad = None
+        return x
+    if device == "cpu":
+        return to_host(x)
+    from .kernels.cuda.array import to_device as upload
+    return upload(x)
+
+
+def to_host(x):
+    """A NumPy array of ``x``'s values (one transfer when ``x`` is on a GPU)."""
+    if device_of(x) == "cuda":
+        from .kernels.cuda.array import to_host as download
+        return download(x)
+    return np.asarray(x)
+
+
+def device_of(x):
+    """'cuda' when ``x`` (an array or Tensor) lives on a GPU, else 'cpu'."""
+    return dispatch.device_of(getattr(x, "value", x))
+
+
+def transfers():
+    """How many arrays have been copied host -> GPU ('to_device') and GPU -> host
+    ('to_host') in this process: a training step should add only its loss (and
+    metrics) to 'to_host', and nothing to 'to_device' once the data is on the GPU."""
+    import sys
+    array = sys.modules.get("graphnet.kernels.cuda.array")  # not imported: nothing was copied
+    return dict(array.transfers) if array else {"to_device": 0, "to_host": 0}

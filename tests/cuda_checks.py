@@ -68,6 +68,47 @@ def check_optimizers():
     np.testing.assert_allclose(states[0][0], states[1][0], rtol=1e-5)
 
 
+def s(*values):
+    """Optimizer scalars, in the arrays' dtype as the optimizers pass them. The tests'
+    epsilon is 1e-3: 1e-7 would vanish in float32 and leave its placement untested."""
+    return tuple(np.float32(v) for v in values)
+
+
+def _run_optimizer(name, value, grad, state, scalars, steps=3):
+    """``steps`` updates by the CPU kernel and by the CUDA one, each on its own copy
+    of the value and state; both must end at the same value and state."""
+    runs = [[value.copy()] + [a.copy() for a in state] for _ in range(2)]
+    for _ in range(steps):
+        getattr(cpu_opt, name)(runs[0][0], grad, *runs[0][1:], *scalars)
+        getattr(optimizers, name)(runs[1][0], grad, *runs[1][1:], *scalars)
+    for a, b in zip(*runs):
+        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-7, err_msg=name)
+
+
+def check_optimizers_rmsprop_adagrad_adadelta():
+    n = 37  # not a multiple of anything: the grid-stride loop's tail
+    value, grad = f32(n), f32(n)
+    squares = rng.uniform(0, 1, n).astype(np.float32)
+    # RMSprop with momentum, then without (velocity is empty: it must not be read)
+    _run_optimizer("rmsprop_update", value, grad, [squares, f32(n)], s(0.01, 0.9, 0.1, 0.5, 1e-3))
+    _run_optimizer("rmsprop_update", value, grad, [squares, np.empty(0, np.float32)],
+                   s(0.01, 0.9, 0.1, 0.0, 1e-3))
+    _run_optimizer("adagrad_update", value, grad, [squares], s(0.01, 1e-3))
+    _run_optimizer("adadelta_update", value, grad, [squares, squares[::-1].copy()],
+                   s(1.0, 0.95, 0.05, 1e-3))
+
+
+def check_optimizers_adamax_nadam():
+    n = 37
+    value, grad = f32(n), f32(n)
+    _run_optimizer("adamax_update", value, grad, [f32(n), rng.uniform(0, 1, n).astype(np.float32)],
+                   s(0.002, 0.9, 0.1, 0.999, 1e-3))
+    # momentum_weight, gradient_weight, v_correction: made-up but plausible; a large lr
+    # and v_correction keep epsilon's share of the step visible in float32
+    _run_optimizer("nadam_update", value, grad, [f32(n), rng.uniform(0, 1, n).astype(np.float32)],
+                   s(0.1, 0.9, 0.1, 0.999, 0.001, 0.9, 0.05, 0.5, 1e-3))
+
+
 def check_conv():
     x = f32(2, 5, 6, 3)
     for kh, kw, sh, sw, padding in ((3, 3, 1, 1, "valid"), (3, 2, 2, 1, "same")):
@@ -101,6 +142,61 @@ def check_pool():
     np.testing.assert_allclose(dx[0], dx[1], rtol=1e-6)
 
 
+def check_avg_pool():
+    x = f32(2, 5, 7, 3)  # odd sizes: some windows clipped ('same'), some inputs uncovered ('valid')
+    for (ph, pw), (sh, sw), padding in (((2, 2), (2, 2), "valid"), ((3, 2), (2, 3), "valid"),
+                                        ((3, 3), (2, 2), "same"), ((2, 3), (1, 2), "same"),
+                                        ((3, 3), (1, 1), "same")):
+        Ho, top, _ = geometry(5, ph, sh, padding)
+        Wo, left, _ = geometry(7, pw, sw, padding)
+        outs = [np.empty((2, Ho, Wo, 3), np.float32) for _ in range(2)]
+        cpu_pool.avg_pool_forward(x, ph, pw, sh, sw, top, left, outs[0])
+        pool.avg_pool_forward(x, ph, pw, sh, sw, top, left, outs[1])
+        np.testing.assert_allclose(outs[1], outs[0], rtol=1e-6, atol=1e-7)
+        g = f32(*outs[0].shape)
+        start = f32(*x.shape)  # both kernels add to dx: start from something other than zeros
+        dx = [start.copy(), start.copy()]
+        cpu_pool.avg_pool_backward(g, ph, pw, sh, sw, top, left, dx[0])
+        pool.avg_pool_backward(g, ph, pw, sh, sw, top, left, dx[1])
+        np.testing.assert_allclose(dx[1], dx[0], rtol=1e-5, atol=1e-6)
+
+
+def check_rnn_and_gru():
+    """A few time steps, forward then backward, each kernel family chaining its own
+    outputs (the matrix products in between in NumPy), as the recurrent nodes do."""
+    B, H, T = 3, 5, 3
+    U, U3 = f32(H, H) * 0.5, f32(H, 3 * H) * 0.5
+    z_in, xz, h0, g = f32(T, B, H), f32(T, B, 3 * H), f32(B, H), f32(T, B, H)
+    runs = {}
+    for family in (cpu_rnn, recurrent):
+        # SimpleRNN: hs[t + 1] = tanh(hs[t] U + z_in[t])
+        hs, dz = np.empty((T + 1, B, H), np.float32), np.empty((T, B, H), np.float32)
+        hs[0] = h0
+        for t in range(T):
+            family.rnn_forward_step(hs[t] @ U + z_in[t], hs[t + 1])
+        dh_next = np.zeros((B, H), np.float32)
+        for t in range(T - 1, -1, -1):
+            family.rnn_backward_step(g[t], dh_next, hs[t + 1], dz[t])
+            dh_next = dz[t] @ U.T
+        # GRU
+        h = np.empty((T + 1, B, H), np.float32)
+        h[0] = h0
+        gates, hz = np.empty((T, B, 3 * H), np.float32), np.empty((T, B, 3 * H), np.float32)
+        for t in range(T):
+            hz[t] = h[t] @ U3
+            family.gru_forward_step(xz[t], hz[t], h[t], gates[t], h[t + 1])
+        dxz, dhz = np.empty_like(gates), np.empty_like(gates)
+        dh_next, dh_direct = np.zeros((B, H), np.float32), np.empty((B, H), np.float32)
+        for t in range(T - 1, -1, -1):
+            family.gru_backward_step(g[t], dh_next, gates[t], hz[t], h[t], dxz[t], dhz[t], dh_direct)
+            dh_next = dhz[t] @ U3.T + dh_direct
+        runs[family] = (hs, dz, h, gates, dxz, dhz, dh_next)
+    names = ("rnn h", "rnn dz", "gru h", "gru gates", "gru dxz", "gru dhz", "gru dh0")
+    for name, a, b in zip(names, runs[cpu_rnn], runs[recurrent]):
+        # the CPU's float32 tanh is a close approximation, not math.tanh
+        np.testing.assert_allclose(b, a, rtol=1e-5, atol=2e-6, err_msg=name)
+
+
 def check_lstm_and_embedding():
     B, H = 3, 5
     z, c = f32(B, 4 * H), f32(B, H)
@@ -131,7 +227,37 @@ def check_dispatch_by_device():
     x = f32(1, 4, 4, 2)
     assert device_of(x) == "cpu" and kernel("unfold", x) is cpu_conv.unfold
     on_device = numba_cuda.to_device(x)
-    assert device_of(on_device) == "cuda" and kernel("unfold", on_device) is conv.unfold
+    assert device_of(on_device) == "cuda"
+    # dispatch may wrap the CUDA kernel, so compare what it does, not its identity
+    want = np.zeros((1, 2, 2, 3, 3, 2), np.float32)
+    got = numba_cuda.to_device(np.zeros_like(want))
+    cpu_conv.unfold(x, 3, 3, 1, 1, 0, 0, want)
+    kernel("unfold", on_device)(on_device, 3, 3, 1, 1, 0, 0, got)
+    np.testing.assert_array_equal(got.copy_to_host(), want)
+
+
+def check_every_cpu_kernel_has_a_cuda_twin():
+    """Each dispatched kernel and each optimizer update has a CUDA twin by the same
+    name (dispatch finds it by name) taking the same parameters."""
+    import inspect
+
+    from numba import cuda as numba_cuda
+
+    from graphnet.kernels import dispatch
+    twins = {"conv": (cpu_conv, conv), "pool": (cpu_pool, pool), "recurrent": (cpu_rnn, recurrent),
+             "optimizers": (cpu_opt, optimizers)}
+    on_device = numba_cuda.to_device(f32(2, 2))
+    pairs = []
+    for name, module in dispatch._MODULES.items():
+        cpu_module, cuda_module = twins[module]
+        dispatch.kernel(name, on_device)  # raises NotImplementedError for a missing twin
+        pairs.append((getattr(cpu_module, name), getattr(cuda_module, name)))
+    pairs += [(getattr(cpu_opt, name), getattr(optimizers, name))
+              for name in dir(cpu_opt) if name.endswith("_update")]
+    for cpu_fn, cuda_fn in pairs:
+        want = inspect.signature(cpu_fn.py_func)  # the Numba dispatcher's Python function
+        got = inspect.signature(cuda_fn)
+        assert got == want, f"{cuda_fn.__name__}{got} != {want}"
 
 
 CHECKS = {name: fn for name, fn in globals().items() if name.startswith("check_")}

@@ -25,8 +25,11 @@ def results():
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize("check", ["check_elementwise", "check_matmul", "check_optimizers", "check_conv",
-                                   "check_pool", "check_lstm_and_embedding", "check_dispatch_by_device"])
+@pytest.mark.parametrize("check", ["check_elementwise", "check_matmul", "check_optimizers",
+                                   "check_optimizers_rmsprop_adagrad_adadelta",
+                                   "check_optimizers_adamax_nadam", "check_conv", "check_pool",
+                                   "check_avg_pool", "check_rnn_and_gru", "check_lstm_and_embedding",
+                                   "check_dispatch_by_device", "check_every_cpu_kernel_has_a_cuda_twin"])
 def test_cuda_kernel_matches_cpu(results, check):
     assert check in results, f"{check} did not run"
     assert results[check] is None, results[check]

@@ -237,12 +237,13 @@ def test_kernel_matches_reference(cls, kwargs, dtype, rng):
 
 def test_module_flag_and_dtypes_choose_the_numpy_path(monkeypatch):
     f32, f16 = np.dtype("float32"), np.dtype("float16")
-    assert Adam()._kernel(f32).__name__ == "adam_update"
-    assert Adam(use_kernels=False)._kernel(f32).__name__ == "adam_update_reference"
-    assert Adam()._kernel(f16).__name__ == "adam_update_reference"  # no kernel compiled for it
+    host = np.zeros(1)
+    assert Adam()._kernel(f32, host).__name__ == "adam_update"
+    assert Adam(use_kernels=False)._kernel(f32, host).__name__ == "adam_update_reference"
+    assert Adam()._kernel(f16, host).__name__ == "adam_update_reference"  # no kernel compiled for it
     monkeypatch.setattr(opt_mod, "USE_KERNELS", False)
-    assert Adam()._kernel(f32).__name__ == "adam_update_reference"
-    assert Adam(use_kernels=True)._kernel(f32).__name__ == "adam_update"
+    assert Adam()._kernel(f32, host).__name__ == "adam_update_reference"
+    assert Adam(use_kernels=True)._kernel(f32, host).__name__ == "adam_update"
     w = gn.parameter(np.ones(3, dtype=np.float16))
     w.grad = np.ones(3, dtype=np.float16)
     Adam(0.5).step([w])

@@ -9,6 +9,7 @@ import numpy as np
 from . import events
 from .errors import GraphError, OperandError, ShapeError, check_finite, node_failed, trapping
 from .variable import Variable
+from ..kernels.dispatch import as_array
 
 
 _backward_stamps = itertools.count(1)  # tells one backward's gradients from another's
@@ -246,11 +247,11 @@ class Graph:
             g = grads[i]
             if accumulate and var.grad is not None:
                 g = var.grad if g is None else var.grad + g
-            elif type(g) is np.ndarray and (g.base is not None or id(g) in handed_out):
+            elif getattr(g, "ndim", 0) and (g.base is not None or id(g) in handed_out):
                 # Add passes one array to both inputs and reshape passes views:
                 # each tensor gets an array of its own, safe to change in place.
                 g = g.copy()
-            if type(g) is np.ndarray:
+            if getattr(g, "ndim", 0):
                 handed_out.add(id(g))
             grads[i] = var.grad = g
             var.grad_stamp = stamp
@@ -271,14 +272,14 @@ def _as_seed(seed, output, var):
 
 def _as_feed(new, traced, var):
     value = getattr(new, "value", new)  # accept a Tensor as well as an array
-    arr = np.asarray(value)
+    arr = as_array(value)
     if arr.dtype.kind not in "biuf":
         raise OperandError(f"cannot feed {type(value).__name__} {value!r} to "
                            f"{var.role} '{var.label}': expected numbers")
     traced_dtype = np.result_type(traced)
     # Like tensor(): Python numbers and lists take the graph's float type;
     # NumPy floats keep their own.
-    if traced_dtype.kind == "f" and (arr.dtype.kind != "f" or not isinstance(value, (np.ndarray, np.generic))):
+    if traced_dtype.kind == "f" and (arr.dtype.kind != "f" or not hasattr(value, "dtype")):
         arr = arr.astype(traced_dtype)
     return arr[()] if arr.ndim == 0 else arr
 

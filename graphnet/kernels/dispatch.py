@@ -10,6 +10,8 @@ import importlib
 import os
 from contextlib import contextmanager
 
+import numpy as np
+
 # kernel name -> module (under cpu/ and reference/) that defines it
 _MODULES = {"unfold": "conv", "fold": "conv",
             "max_pool_forward": "pool", "max_pool_backward": "pool",
@@ -17,31 +19,53 @@ _MODULES = {"unfold": "conv", "fold": "conv",
             "rnn_forward_step": "recurrent", "rnn_backward_step": "recurrent",
             "lstm_forward_step": "recurrent", "lstm_backward_step": "recurrent",
             "gru_forward_step": "recurrent", "gru_backward_step": "recurrent",
-            "embedding_scatter_add": "recurrent"}
+            "embedding_scatter_add": "recurrent",
+            **{f"{rule}_update": "optimizers" for rule in ("sgd", "momentum", "rmsprop", "adagrad", "adadelta",
+                                                           "adam", "adamax", "nadam")}}
 
 _choice = [os.environ.get("GRAPHNET_KERNELS", "cpu")]
 
 
-# Kernels that exist for CUDA (kernels/cuda/), by the same names.
-_CUDA = {"unfold", "fold", "max_pool_forward", "max_pool_backward", "lstm_forward_step",
-         "lstm_backward_step", "embedding_scatter_add"}
-
-
 def device_of(*arrays):
-    """'cuda' for GPU arrays, else 'cpu'. GPU arrays carry ``__cuda_array_interface__``
-    (the simulator's stand-ins carry ``__cuda_ndarray__``)."""
-    on_gpu = any(hasattr(a, "__cuda_array_interface__") or hasattr(a, "__cuda_ndarray__") for a in arrays)
+    """'cuda' for GPU arrays, else 'cpu'. graphnet's GPU arrays say ``device == 'cuda'``
+    (NumPy's say 'cpu'); numba's own carry ``__cuda_array_interface__`` (the
+    simulator's stand-ins ``__cuda_ndarray__``)."""
+    on_gpu = any(getattr(a, "device", None) == "cuda" or hasattr(a, "__cuda_array_interface__")
+                 or hasattr(a, "__cuda_ndarray__") for a in arrays)
     return "cuda" if on_gpu else "cpu"
+
+
+def as_array(x, dtype=None):
+    """NumPy's ``asarray``, except that a GPU array stays on the GPU."""
+    if device_of(x) == "cuda":
+        return x if dtype is None else x.astype(dtype, copy=False)
+    return np.asarray(x, dtype=dtype)
 
 
 def kernel(name, *arrays):
     """The implementation of kernel ``name`` for the device of ``arrays``."""
     device = device_of(*arrays)
-    if device == "cuda" and name not in _CUDA:
-        raise NotImplementedError(f"kernel {name!r} has no CUDA version yet")
     family = _choice[0] if device == "cpu" else device
     module = importlib.import_module(f"graphnet.kernels.{family}.{_MODULES[name]}")
-    return getattr(module, name)
+    try:
+        found = getattr(module, name)
+    except AttributeError:
+        raise NotImplementedError(f"kernel {name!r} has no {family} version yet") from None
+    return found if device == "cpu" else _on_device_views(found)
+
+
+def _on_device_views(cuda_kernel):
+    """The CUDA kernels index fixed-rank numba device arrays: hand them views of
+    graphnet's GPU arrays (a strided one is copied in, and back out after)."""
+    from .cuda.array import CudaArray
+
+    def run(*args):
+        views = [a.device_view() if isinstance(a, CudaArray) else a for a in args]
+        cuda_kernel(*views)
+        for a, v in zip(args, views):
+            if isinstance(a, CudaArray) and not a.is_contiguous:
+                a[...] = CudaArray(v.reshape(-1), a.shape, a.dtype)
+    return run
 
 
 def active():

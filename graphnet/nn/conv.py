@@ -57,11 +57,12 @@ class _Windowed(Node):
                              f"{x.shape[1]}x{x.shape[2]} with padding '{self.padding}'")
         return Ho, Wo, top, bottom, left, right
 
-    def buffer(self, name, shape, dtype):
-        """A work array kept between calls (allocating it anew costs more than the copy)."""
+    def buffer(self, name, shape, dtype, like):
+        """A work array kept between calls (allocating it anew costs more than the copy),
+        on the device of ``like``."""
         buf = self.__dict__.get(name)
-        if buf is None or buf.shape != shape or buf.dtype != dtype:
-            buf = np.empty(shape, dtype=dtype)
+        if buf is None or buf.shape != shape or buf.dtype != dtype or type(buf) is not type(like):
+            buf = np.empty(shape, dtype=dtype, like=like)
             setattr(self, name, buf)
         return buf
 
@@ -130,7 +131,7 @@ class Conv2DNode(_Windowed):
         (kh, kw), N, C = self.window, x.shape[0], x.shape[3]
         per_image = Ho * Wo * kh * kw * C * np.dtype(dtype).itemsize
         size = max(1, min(N, self.CHUNK_BYTES // per_image))
-        cols = self.buffer("cols", (size, Ho, Wo, kh, kw, C), dtype)
+        cols = self.buffer("cols", (size, Ho, Wo, kh, kw, C), dtype, like=x)
         for start in range(0, N, size):
             stop = min(start + size, N)
             yield start, stop, cols[:stop - start]
@@ -143,7 +144,7 @@ class Conv2DNode(_Windowed):
         Ho, Wo, top, _, left, _ = self.plan(x)
         (kh, kw), (sh, sw), Fn = self.window, self.strides, W.shape[3]
         dtype = np.result_type(x, W)
-        out = np.empty((x.shape[0], Ho, Wo, Fn), dtype=dtype)
+        out = np.empty((x.shape[0], Ho, Wo, Fn), dtype=dtype, like=x)
         W2 = W.reshape(-1, Fn)
         unfold = kernel("unfold", x)
         for start, stop, cols in self._chunks(x, Ho, Wo, dtype):
@@ -168,8 +169,8 @@ class Conv2DNode(_Windowed):
         (kh, kw), (sh, sw), Fn = self.window, self.strides, W.shape[3]
         W2, dtype = W.reshape(-1, Fn), np.result_type(x, W)
         want_dx, want_dW = self.wants(0), self.wants(1)
-        dW = np.zeros(W2.shape, dtype=dtype) if want_dW else None
-        dx = np.zeros(x.shape, dtype=dtype) if want_dx else None
+        dW = np.zeros(W2.shape, dtype=dtype, like=x) if want_dW else None
+        dx = np.zeros(x.shape, dtype=dtype, like=x) if want_dx else None
         unfold, fold = kernel("unfold", x), kernel("fold", x)
         for start, stop, cols in self._chunks(x, Ho, Wo, dtype):
             g = grad[start:stop].reshape(-1, Fn)
@@ -177,7 +178,7 @@ class Conv2DNode(_Windowed):
                 unfold(x[start:stop], kh, kw, sh, sw, top, left, cols)
                 dW += cols.reshape(g.shape[0], -1).T @ g
             if want_dx:
-                dcols = self.buffer("dcols", cols.shape, dtype)
+                dcols = self.buffer("dcols", cols.shape, dtype, like=x)
                 np.matmul(g, W2.T, out=dcols.reshape(g.shape[0], -1))
                 fold(dcols, sh, sw, top, left, dx[start:stop])
         dW = dW.reshape(W.shape) if want_dW else None
@@ -220,14 +221,14 @@ class MaxPool2DNode(_Windowed):
 
     def forward(self, x):
         Ho, Wo, top, _, left, _ = self.plan(x)
-        out = np.empty((x.shape[0], Ho, Wo, x.shape[3]), dtype=x.dtype)
-        winner = self.buffer("winner", out.shape, np.int32)
+        out = np.empty((x.shape[0], Ho, Wo, x.shape[3]), dtype=x.dtype, like=x)
+        winner = self.buffer("winner", out.shape, np.int32, like=x)
         kernel("max_pool_forward", x)(x, *self.window, *self.strides, top, left, out, winner)
         self.x_shape, self.offsets = x.shape, (top, left)
         return out
 
     def backward(self, grad):
-        dx = np.zeros(self.x_shape, dtype=grad.dtype)
+        dx = np.zeros(self.x_shape, dtype=grad.dtype, like=grad)
         kernel("max_pool_backward", grad)(grad, self.winner, dx)
         return (dx,)
 
@@ -261,13 +262,13 @@ class AvgPool2DNode(_Windowed):
 
     def forward(self, x):
         Ho, Wo, top, _, left, _ = self.plan(x)
-        out = np.empty((x.shape[0], Ho, Wo, x.shape[3]), dtype=x.dtype)
+        out = np.empty((x.shape[0], Ho, Wo, x.shape[3]), dtype=x.dtype, like=x)
         kernel("avg_pool_forward", x)(x, *self.window, *self.strides, top, left, out)
         self.x_shape, self.offsets = x.shape, (top, left)
         return out
 
     def backward(self, grad):
-        dx = np.zeros(self.x_shape, dtype=grad.dtype)
+        dx = np.zeros(self.x_shape, dtype=grad.dtype, like=grad)
         kernel("avg_pool_backward", grad)(grad, *self.window, *self.strides, *self.offsets, dx)
         return (dx,)
 

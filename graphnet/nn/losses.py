@@ -13,6 +13,7 @@ import copy
 import numpy as np
 
 from ..core import Node, ShapeError
+from ..kernels.dispatch import as_array
 from ..ops import functional as F
 from ..ops.tensor import Tensor, apply, constant
 
@@ -43,8 +44,8 @@ class Loss(Node):
         return y_true
 
     def forward(self, y_true, y_pred):
-        y_pred = np.asarray(y_pred)
-        t = self.targets(np.asarray(y_true), y_pred)
+        y_pred = as_array(y_pred)
+        t = self.targets(as_array(y_true), y_pred)
         # A 1-D y_pred holds one value per sample; otherwise the last axis is reduced.
         self.per_axis = y_pred.ndim >= 2 or self.sparse
         loss, self.dpred = self.per_sample(t, y_pred)
@@ -53,7 +54,8 @@ class Loss(Node):
         if self.reduction == "none":
             return loss.astype(y_pred.dtype)
         total = loss.sum() if self.reduction == "sum" else loss.mean()
-        return y_pred.dtype.type(total)
+        with np.errstate(over="ignore"):  # a diverged float32 loss is inf, as it should be
+            return total.astype(y_pred.dtype)
 
     def backward(self, grad):
         if self.reduction == "mean":
@@ -242,18 +244,21 @@ class SparseCategoricalCrossentropy(CategoricalCrossentropy):
     def targets(self, y_true, y_pred):
         # (n, 1) labels, or (n, T, 1) for a sequence of predictions: drop the trailing 1
         labels = y_true[..., 0] if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1 else y_true
+        # Labels on a GPU are not checked here: that would copy them back at every
+        # step. An out-of-range one picks a row of nan, so the loss shows it.
+        on_host = isinstance(labels, np.ndarray)
         if labels.dtype.kind not in "iu":
-            if not np.all(labels == np.round(labels)):
+            if on_host and not np.all(labels == np.round(labels)):
                 raise ShapeError(f"{self!r} expects integer class labels, got {labels.dtype} values")
             labels = labels.astype(np.int64)
         classes = y_pred.shape[-1]
         if labels.shape != y_pred.shape[:-1]:
             raise ShapeError(f"{self!r} expects one label per row of y_pred {y_pred.shape}, "
                              f"got labels of shape {y_true.shape}")
-        if labels.size and (labels.min() < 0 or labels.max() >= classes):
+        if on_host and labels.size and (labels.min() < 0 or labels.max() >= classes):
             raise ShapeError(f"{self!r}: labels must lie in [0, {classes - 1}], got "
                              f"{labels.min()}..{labels.max()}")
-        return np.eye(classes, dtype=y_pred.dtype)[labels]
+        return np.eye(classes, dtype=y_pred.dtype, like=y_pred)[labels]
 
     def expand(self, y_true, y_pred):
         one_hot = self.targets(np.asarray(getattr(y_true, "value", y_true)), y_pred.value)

@@ -24,7 +24,7 @@ from .layers import DropoutNode, Layer, register
 
 
 def _time_major(a):
-    return np.ascontiguousarray(np.swapaxes(a, 0, 1))
+    return np.ascontiguousarray(np.swapaxes(a, 0, 1), like=a)
 
 
 class RecurrentNode(Node):
@@ -52,14 +52,14 @@ class RecurrentNode(Node):
                              f"{(H, self.gates * H)}, got {W.shape} and {U.shape}")
         return x.shape[0], x.shape[1], x.shape[2], H
 
-    def recurrent_mask(self, B, H, dtype):
+    def recurrent_mask(self, B, H, dtype, like):
         """Recurrent dropout: one mask on h for the whole sequence (Keras' choice)."""
         if not self.recurrent_dropout or not self.training:
             return None
         if self.mask is None or not self.freeze_mask or self.mask.shape != (B, H):
             keep = 1.0 - self.recurrent_dropout
             self.mask = ((generator().random((B, H)) >= self.recurrent_dropout) / keep).astype(dtype)
-        return self.mask
+        return np.asarray(self.mask, like=like)  # drawn on the host; one copy to a GPU
 
     def step_gradient_norms(self):
         """|dL/dz_t| for each time step t of the last backward: how much gradient
@@ -69,7 +69,7 @@ class RecurrentNode(Node):
         return np.sqrt(np.einsum("tbk,tbk->t", dz, dz, dtype=np.float64))
 
     def initial(self, h0, B, H, dtype):
-        return np.ascontiguousarray(np.broadcast_to(h0, (B, H)), dtype=dtype)
+        return np.ascontiguousarray(np.broadcast_to(h0, (B, H)), dtype=dtype, like=h0)
 
     @staticmethod
     def previous_states(h0, hs, mask):
@@ -110,10 +110,10 @@ class SimpleRNNNode(RecurrentNode):
         dtype = np.result_type(x, W)
         xt = _time_major(x)
         z_in = (xt.reshape(T * B, D) @ W).reshape(T, B, H) + b
-        hs = np.empty((T, B, H), dtype)
-        mask = self.recurrent_mask(B, H, dtype)
+        hs = np.empty((T, B, H), dtype, like=x)
+        mask = self.recurrent_mask(B, H, dtype, like=x)
         h = start = self.initial(h0, B, H, dtype)
-        z, step = np.empty((B, H), dtype), kernel("rnn_forward_step", x)
+        z, step = np.empty((B, H), dtype, like=x), kernel("rnn_forward_step", x)
         for t in range(T):
             np.matmul(h if mask is None else h * mask, U, out=z)
             z += z_in[t]
@@ -127,8 +127,8 @@ class SimpleRNNNode(RecurrentNode):
         h_prev = self.previous_states(start, hs, mask)
         T, B, H = hs.shape
         g = _time_major(grad)
-        dz, dh_next = np.empty_like(hs), np.zeros((B, H), hs.dtype)
-        step, UT = kernel("rnn_backward_step", hs), np.ascontiguousarray(U.T)  # BLAS prefers it laid out
+        dz, dh_next = np.empty_like(hs), np.zeros((B, H), hs.dtype, like=hs)
+        step, UT = kernel("rnn_backward_step", hs), np.ascontiguousarray(U.T, like=U)  # BLAS prefers it laid out
         for t in range(T - 1, -1, -1):
             step(g[t], dh_next, hs[t], dz[t])
             np.matmul(dz[t], UT, out=dh_next)
@@ -165,11 +165,11 @@ class LSTMNode(RecurrentNode):
         dtype = np.result_type(x, W)
         xt = _time_major(x)
         z_in = (xt.reshape(T * B, D) @ W).reshape(T, B, 4 * H) + b
-        hs, cs, tanh_c = (np.empty((T, B, H), dtype) for _ in range(3))
-        gates = np.empty((T, B, 4 * H), dtype)
-        mask = self.recurrent_mask(B, H, dtype)
+        hs, cs, tanh_c = (np.empty((T, B, H), dtype, like=x) for _ in range(3))
+        gates = np.empty((T, B, 4 * H), dtype, like=x)
+        mask = self.recurrent_mask(B, H, dtype, like=x)
         h, c = start, c_start = self.initial(h0, B, H, dtype), self.initial(c0, B, H, dtype)
-        z, step = np.empty((B, 4 * H), dtype), kernel("lstm_forward_step", x)
+        z, step = np.empty((B, 4 * H), dtype, like=x), kernel("lstm_forward_step", x)
         for t in range(T):
             np.matmul(h if mask is None else h * mask, U, out=z)
             z += z_in[t]
@@ -184,8 +184,8 @@ class LSTMNode(RecurrentNode):
         T, B, H = cs.shape
         g = _time_major(grad)
         dz = np.empty_like(gates)
-        dh_next, dc_next, dc_prev = (np.zeros((B, H), cs.dtype) for _ in range(3))
-        step, UT = kernel("lstm_backward_step", cs), np.ascontiguousarray(U.T)
+        dh_next, dc_next, dc_prev = (np.zeros((B, H), cs.dtype, like=cs) for _ in range(3))
+        step, UT = kernel("lstm_backward_step", cs), np.ascontiguousarray(U.T, like=U)
         for t in range(T - 1, -1, -1):
             step(g[t, :, :H], g[t, :, H:], dh_next, dc_next, gates[t], cs[t - 1] if t else c0,
                  tanh_c[t], dz[t], dc_prev)
@@ -233,12 +233,12 @@ class GRUNode(RecurrentNode):
         dtype = np.result_type(x, W)
         xt = _time_major(x)
         xz = (xt.reshape(T * B, D) @ W).reshape(T, B, 3 * H) + b[0]
-        hs, h_before = np.empty((T, B, H), dtype), np.empty((T, B, H), dtype)
-        gates, hz = np.empty((T, B, 3 * H), dtype), np.empty((T, B, 3 * H), dtype)
-        mask = self.recurrent_mask(B, H, dtype)
+        hs, h_before = np.empty((T, B, H), dtype, like=x), np.empty((T, B, H), dtype, like=x)
+        gates, hz = np.empty((T, B, 3 * H), dtype, like=x), np.empty((T, B, 3 * H), dtype, like=x)
+        mask = self.recurrent_mask(B, H, dtype, like=x)
         # h_before: the h_{t-1} that z multiplies; h_prev: what U multiplies (masked, with
         # recurrent dropout; otherwise the same array, not a second copy).
-        h_prev = h_before if mask is None else np.empty((T, B, H), dtype)
+        h_prev = h_before if mask is None else np.empty((T, B, H), dtype, like=x)
         h, step = self.initial(h0, B, H, dtype), kernel("gru_forward_step", x)
         for t in range(T):
             h_before[t] = h
@@ -256,8 +256,8 @@ class GRUNode(RecurrentNode):
         T, B, H = h_before.shape
         g = _time_major(grad)
         dxz, dhz = np.empty_like(gates), np.empty_like(gates)
-        dh_next, dh_direct = np.zeros((B, H), gates.dtype), np.empty((B, H), gates.dtype)
-        step, UT = kernel("gru_backward_step", gates), np.ascontiguousarray(U.T)
+        dh_next, dh_direct = np.zeros((B, H), gates.dtype, like=gates), np.empty((B, H), gates.dtype, like=gates)
+        step, UT = kernel("gru_backward_step", gates), np.ascontiguousarray(U.T, like=U)
         for t in range(T - 1, -1, -1):
             step(g[t], dh_next, gates[t], hz[t], h_before[t], dxz[t], dhz[t], dh_direct)
             np.matmul(dhz[t], UT, out=dh_next)
@@ -417,15 +417,17 @@ class EmbeddingNode(Node):
 
     def forward(self, indices, table):
         idx = indices if indices.dtype.kind in "iu" else indices.astype(np.int64)
-        if idx.size and (idx.min() < 0 or idx.max() >= table.shape[0]):
+        # Host indices are checked here; indices on a GPU give rows of nan when out of
+        # range (checking them there would cost a copy back at every step).
+        if isinstance(idx, np.ndarray) and idx.size and (idx.min() < 0 or idx.max() >= table.shape[0]):
             raise ShapeError(f"{self!r}: indices must lie in [0, {table.shape[0] - 1}] (input_dim "
                              f"{table.shape[0]}), got {idx.min()}..{idx.max()}")
         self.idx, self.table_shape = idx, table.shape
         return table[idx]
 
     def backward(self, grad):
-        dtable = np.zeros(self.table_shape, dtype=grad.dtype)
-        flat = np.ascontiguousarray(grad.reshape(-1, self.table_shape[1]))
+        dtable = np.zeros(self.table_shape, dtype=grad.dtype, like=grad)
+        flat = np.ascontiguousarray(grad.reshape(-1, self.table_shape[1]), like=grad)
         kernel("embedding_scatter_add", grad)(self.idx.reshape(-1), flat, dtable)
         return None, dtable
 

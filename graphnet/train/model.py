@@ -12,6 +12,8 @@ import numpy as np
 from .. import config
 from ..viz import register_adapter, view_of
 from ..core import Graph, ShapeError
+from ..device import require, to_device, to_host
+from ..kernels.dispatch import as_array, device_of
 from ..nn import layers as L
 from ..nn import losses as losses_module
 from ..ops.tensor import Tensor, tensor
@@ -51,6 +53,7 @@ class Model:
         self.name = name or (kind if k == 0 else f"{kind}_{k}")
         self.optimizer, self.compiled, self.stop_training = None, False, False
         self.history = None
+        self.device = "cpu"
         self._graphs = {}
         if inputs is not None:
             self._set_graph(_as_list(inputs), _as_list(outputs))
@@ -107,7 +110,22 @@ class Model:
         return int(sum(p.size for p in self.weights))
 
     def get_weights(self):
-        return [np.array(p.value) for p in self.weights]
+        return [np.array(to_host(p.value)) for p in self.weights]
+
+    def to(self, device):
+        """Move the model to ``device`` ('cuda' or 'cpu') and return it: its weights
+        and constants now, its optimizer state at the next step, and the data of
+        every fit, evaluate and predict once per call (never per batch)."""
+        require(device)
+        self._require_built(f"to({device!r})")
+        graph = Graph(self.outputs)
+        for i in graph.leaves:
+            var = graph.variables[i]
+            if getattr(var.value, "ndim", 0):
+                to_device(var, device)
+        self.device = device
+        self._graphs.clear()  # their nodes hold work buffers on the old device
+        return self
 
     def set_weights(self, weights):
         weights = list(weights)
@@ -195,8 +213,12 @@ class Model:
         return self._graphs["predict"]
 
     # --- data ---------------------------------------------------------------------
+    def _on_device(self, a):
+        a = as_array(a)
+        return a if device_of(a) == self.device else to_device(a, self.device)
+
     def _inputs_of(self, x):
-        xs = [np.asarray(a) for a in _as_list(x)]
+        xs = [self._on_device(a) for a in _as_list(x)]
         if len(xs) != len(self.inputs):
             raise ValueError(f"model '{self.name}' takes {len(self.inputs)} inputs, got {len(xs)}")
         for a, ph in zip(xs, self.inputs):
@@ -208,7 +230,7 @@ class Model:
                 for a, ph in zip(xs, self.inputs)]
 
     def _targets_of(self, y, n):
-        ys = [np.asarray(a) for a in _as_list(y)]
+        ys = [self._on_device(a) for a in _as_list(y)]
         if len(ys) != len(self.outputs):
             raise ValueError(f"model '{self.name}' has {len(self.outputs)} outputs, got {len(ys)} targets")
         for a in ys:
@@ -251,6 +273,7 @@ class Model:
         for epoch in range(initial_epoch, epochs):
             callbacks.call("on_epoch_begin", epoch, {})
             order = generator().permutation(n) if shuffle else np.arange(n)
+            order = self._on_device(order)  # the batches are then gathered where the data is
             totals, seen = {}, 0
             for step in range(steps):
                 idx = order[step * batch_size:(step + 1) * batch_size]
@@ -295,7 +318,7 @@ class Model:
     def _batch_logs(self, loss, targets, outs, metric_fns):
         logs = {"loss": loss}
         for k, (t, o, fns) in enumerate(zip(targets, outs, metric_fns)):
-            finite = np.all(np.isfinite(o))
+            finite = bool(np.all(np.isfinite(o))) if fns else True
             for name, fn in fns:
                 key = name if len(outs) == 1 else f"{self.outputs[k].label}_{name}"
                 # A diverging run logs nan, as Keras does, instead of stopping with an error.
@@ -343,7 +366,7 @@ class Model:
             outs = graph.forward({ph: a[start:start + batch_size] for ph, a in zip(self.inputs, xs)})
             outs = outs if len(self.outputs) > 1 else (outs,)
             for part, o in zip(parts, outs):
-                part.append(np.array(o))
+                part.append(np.array(to_host(o)))
         results = [np.concatenate(p) for p in parts]
         return results[0] if len(results) == 1 else results
 
@@ -359,7 +382,7 @@ class Model:
             layer = getattr(node, "layer", None)
             if layer is not None:
                 last[layer.name] = out
-        return {name: np.array(graph.values[slot]) for name, slot in last.items()}
+        return {name: np.array(to_host(graph.values[slot])) for name, slot in last.items()}
 
     def __call__(self, inputs):
         """Apply the model's layers, wired as traced, to new tensors (one per

@@ -22,6 +22,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from ..kernels.dispatch import as_array, device_of, kernel
+
 from . import schedules
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam",
@@ -110,7 +112,7 @@ class Optimizer:
             dtype = flat.dtype
             if dtype not in in_dtype:
                 in_dtype[dtype] = SimpleNamespace(**{k: dtype.type(v) for k, v in scalars.items()})
-            self._update(self._kernel(dtype), flat, grad, slots, in_dtype[dtype])
+            self._update(self._kernel(dtype, flat), flat, grad, slots, in_dtype[dtype])
             if copied:
                 _store(param, value, flat)
         self.iterations += 1
@@ -144,33 +146,37 @@ class Optimizer:
         if np.shape(grad) != shape:
             raise ValueError(f"{where} has shape {shape} but its gradient has shape "
                              f"{np.shape(grad)}")
-        copied = not (isinstance(value, np.ndarray) and value.flags.c_contiguous
-                      and value.flags.writeable)
+        flags = getattr(value, "flags", None)  # NumPy's arrays and scalars, and GPU arrays
+        copied = not (flags is not None and flags.c_contiguous and flags.writeable)
         if not copied:
             flat = value.reshape(-1)  # a view: the kernel writes straight into the parameter
         elif hasattr(param, "value") or (isinstance(value, np.ndarray) and value.flags.writeable):
             flat = np.array(value, dtype=dtype).reshape(-1)  # scalars, strided views: a copy
         else:
             raise TypeError(f"{where} is a read-only {type(value).__name__}; it cannot be updated")
-        grad = np.asarray(grad, dtype=dtype).reshape(-1)
+        grad = as_array(grad, dtype=dtype).reshape(-1)
         if not grad.flags.writeable:  # Numba would compile read-only arrays as another type
             grad = grad.copy()
-        return param, value, flat, copied, grad, self._slots_for(index, shape, dtype, where)
+        return param, value, flat, copied, grad, self._slots_for(index, shape, dtype, where, like=flat)
 
-    def _slots_for(self, index, shape, dtype, where):
+    def _slots_for(self, index, shape, dtype, where, like):
         slots = self._slots.setdefault(index, {})
         for name in self.slot_names():
             if name not in slots:  # state is made on a parameter's first update
-                slots[name] = np.full(shape, self.initial_slot_value(name), dtype)
+                slots[name] = np.full(shape, self.initial_slot_value(name), dtype, like=like)
             elif slots[name].shape != shape:
                 raise ValueError(f"{where} has shape {shape}, but its optimizer state {name!r} "
                                  f"was made for shape {slots[name].shape}: pass the same "
                                  "parameters in the same order at every step")
             elif slots[name].dtype != dtype:  # e.g. restored from a float64 file
                 slots[name] = slots[name].astype(dtype)
+            if device_of(slots[name]) != device_of(like):  # the model moved since (model.to)
+                slots[name] = np.asarray(slots[name], like=like)
         return {name: array.reshape(-1) for name, array in slots.items()}
 
-    def _kernel(self, dtype):
+    def _kernel(self, dtype, value):
+        if device_of(value) == "cuda":
+            return kernel(self.kernel_name, value)
         use = USE_KERNELS if self.use_kernels is None else self.use_kernels
         name = self.kernel_name
         if not (use and dtype in _COMPILED_DTYPES):  # NumPy for teaching, and for float16

@@ -5,14 +5,15 @@ GPU; NumPy arrays under Numba's CUDA simulator, ``NUMBA_ENABLE_CUDASIM=1``) and
 launches a grid-stride kernel, so any grid size covers any array: the simulator
 tests run one to four blocks, a GPU runs as many as the work needs.
 
-Work in progress (the CUDA issue): the kernels exist and are tested against the
-CPU ones; nodes do not dispatch to them yet.
+Nodes reach these through ``kernels.dispatch``; their own NumPy arithmetic runs
+on ``array.CudaArray`` (GPU arrays that speak NumPy's dispatch protocols).
 """
 import os
 
-THREADS = 128
 # Under the simulator every thread is a Python thread: keep the grid tiny there.
-MAX_BLOCKS = 4 if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1" else 65535
+SIMULATED = os.environ.get("NUMBA_ENABLE_CUDASIM") == "1"
+THREADS = 32 if SIMULATED else 128
+MAX_BLOCKS = 4 if SIMULATED else 65535
 
 
 def blocks(n):

@@ -1,31 +1,55 @@
-"""Matrix product with shared-memory tiles: each block computes a TILE x TILE
-piece of C, loading matching tiles of A and B into shared memory once and
-reusing every loaded value TILE times."""
-from numba import cuda, float32
+"""Matrix product with shared-memory tiles: each block computes TILE x TILE
+pieces of C, loading matching tiles of A and B into shared memory once and
+reusing every loaded value TILE times.
 
-TILE = 16
+Operands are read through (buffer, offset, row stride, column stride), so a
+transposed or sliced view multiplies without being copied first. Blocks walk
+the tiles grid-stride, so any grid covers any C (the simulator runs few).
+"""
+import os
+
+from numba import cuda, float32, float64
+
+from . import MAX_BLOCKS
+
+# The simulator runs each thread as a Python thread: smaller tiles there.
+TILE = 4 if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1" else 16
 
 
-@cuda.jit
-def _matmul(A, B, C):
-    sa = cuda.shared.array((TILE, TILE), float32)
-    sb = cuda.shared.array((TILE, TILE), float32)
-    tx, ty = cuda.threadIdx.x, cuda.threadIdx.y
-    row, col = cuda.blockIdx.y * TILE + ty, cuda.blockIdx.x * TILE + tx
-    acc = float32(0.0)
-    for t in range((A.shape[1] + TILE - 1) // TILE):
-        k = t * TILE
-        sa[ty, tx] = A[row, k + tx] if row < A.shape[0] and k + tx < A.shape[1] else 0
-        sb[ty, tx] = B[k + ty, col] if k + ty < B.shape[0] and col < B.shape[1] else 0
-        cuda.syncthreads()
-        for j in range(TILE):
-            acc += sa[ty, j] * sb[j, tx]
-        cuda.syncthreads()
-    if row < C.shape[0] and col < C.shape[1]:
-        C[row, col] = acc
+def _tiled(dtype):
+    @cuda.jit
+    def kernel(A, ao, a0, a1, B, bo, b0, b1, C, co, c0, c1, M, K, N):
+        sa = cuda.shared.array((TILE, TILE), dtype)
+        sb = cuda.shared.array((TILE, TILE), dtype)
+        tx, ty = cuda.threadIdx.x, cuda.threadIdx.y
+        tiles_n = (N + TILE - 1) // TILE
+        tiles = ((M + TILE - 1) // TILE) * tiles_n
+        for tile in range(cuda.blockIdx.x, tiles, cuda.gridDim.x):
+            row, col = (tile // tiles_n) * TILE + ty, (tile % tiles_n) * TILE + tx
+            acc = dtype(0)
+            for k in range(0, K, TILE):
+                sa[ty, tx] = A[ao + row * a0 + (k + tx) * a1] if row < M and k + tx < K else 0
+                sb[ty, tx] = B[bo + (k + ty) * b0 + col * b1] if k + ty < K and col < N else 0
+                cuda.syncthreads()
+                for j in range(TILE):
+                    acc += sa[ty, j] * sb[j, tx]
+                cuda.syncthreads()
+            if row < M and col < N:
+                C[co + row * c0 + col * c1] = acc
+    return kernel
+
+
+_KERNELS = {"float32": _tiled(float32), "float64": _tiled(float64)}
+
+
+def matmul_strided(A, ao, a0, a1, B, bo, b0, b1, C, co, c0, c1, M, K, N):
+    """C[i, j] = Σ_k A[i, k] B[k, j] on flat buffers read through offsets and strides."""
+    tiles = -(-M // TILE) * -(-N // TILE)
+    _KERNELS[str(C.dtype)][max(1, min(MAX_BLOCKS, tiles)), (TILE, TILE)](
+        A, ao, a0, a1, B, bo, b0, b1, C, co, c0, c1, M, K, N)
 
 
 def matmul(A, B, C):
-    """C = A @ B for float32 matrices (C preallocated)."""
-    grid = ((C.shape[1] + TILE - 1) // TILE, (C.shape[0] + TILE - 1) // TILE)
-    _matmul[grid, (TILE, TILE)](A, B, C)
+    """C = A @ B for C-contiguous 2-D device arrays (C preallocated)."""
+    (M, K), N = A.shape, B.shape[1]
+    matmul_strided(A.reshape(-1), 0, K, 1, B.reshape(-1), 0, N, 1, C.reshape(-1), 0, N, 1, M, K, N)

@@ -1,5 +1,6 @@
-"""One LSTM step's gate math on the GPU (the CPU kernels' signatures), one
-thread per (sample, unit); and the embedding's scatter-add with atomics."""
+"""One recurrent step's gate math on the GPU (SimpleRNN, LSTM, GRU; the CPU
+kernels' signatures), one thread per (sample, unit); and the embedding's
+scatter-add with atomics. They write the same arrays as the CPU kernels."""
 import math
 
 from numba import cuda
@@ -10,6 +11,25 @@ from . import THREADS, blocks
 @cuda.jit(device=True)
 def _sigmoid(x):
     return 1 / (1 + math.exp(-x))
+
+
+@cuda.jit
+def _rnn_forward_step(z, h):
+    B, H = h.shape
+    start, stride = cuda.grid(1), cuda.gridsize(1)
+    for item in range(start, B * H, stride):
+        b, k = item // H, item % H
+        h[b, k] = math.tanh(z[b, k])
+
+
+@cuda.jit
+def _rnn_backward_step(g, dh_next, h, dz):
+    B, H = h.shape
+    start, stride = cuda.grid(1), cuda.gridsize(1)
+    for item in range(start, B * H, stride):
+        b, k = item // H, item % H
+        t = h[b, k]
+        dz[b, k] = (g[b, k] + dh_next[b, k]) * (1 - t * t)
 
 
 @cuda.jit
@@ -45,6 +65,37 @@ def _lstm_backward_step(gh, gc, dh_next, dc_next, gates, c_prev, tanh_c, dz, dc_
         dc_prev[b, k] = dc * f
 
 
+# GRU, reset after the recurrent product (Keras' default): gates z, r and the candidate.
+@cuda.jit
+def _gru_forward_step(xz, hz, h_prev, gates, h):
+    B, H = h.shape
+    start, stride = cuda.grid(1), cuda.gridsize(1)
+    for item in range(start, B * H, stride):
+        b, k = item // H, item % H
+        z = _sigmoid(xz[b, k] + hz[b, k])
+        r = _sigmoid(xz[b, H + k] + hz[b, H + k])
+        hh = math.tanh(xz[b, 2 * H + k] + r * hz[b, 2 * H + k])
+        gates[b, k], gates[b, H + k], gates[b, 2 * H + k] = z, r, hh
+        h[b, k] = z * h_prev[b, k] + (1 - z) * hh
+
+
+@cuda.jit
+def _gru_backward_step(g, dh_next, gates, hz, h_prev, dxz, dhz, dh_prev):
+    B, H = h_prev.shape
+    start, stride = cuda.grid(1), cuda.gridsize(1)
+    for item in range(start, B * H, stride):
+        b, k = item // H, item % H
+        z, r, hh = gates[b, k], gates[b, H + k], gates[b, 2 * H + k]
+        dh = g[b, k] + dh_next[b, k]
+        da_h = dh * (1 - z) * (1 - hh * hh)
+        da_z = dh * (h_prev[b, k] - hh) * z * (1 - z)
+        da_r = da_h * hz[b, 2 * H + k] * r * (1 - r)
+        dxz[b, k], dxz[b, H + k], dxz[b, 2 * H + k] = da_z, da_r, da_h
+        # the candidate's recurrent part was scaled by r
+        dhz[b, k], dhz[b, H + k], dhz[b, 2 * H + k] = da_z, da_r, da_h * r
+        dh_prev[b, k] = dh * z  # only the path through z h_prev; the caller adds dhz U^T
+
+
 @cuda.jit
 def _embedding_scatter_add(indices, grad, table_grad):
     N, D = grad.shape
@@ -54,6 +105,14 @@ def _embedding_scatter_add(indices, grad, table_grad):
         cuda.atomic.add(table_grad, (indices[n], d), grad[n, d])
 
 
+def rnn_forward_step(z, h):
+    _rnn_forward_step[blocks(h.size), THREADS](z, h)
+
+
+def rnn_backward_step(g, dh_next, h, dz):
+    _rnn_backward_step[blocks(h.size), THREADS](g, dh_next, h, dz)
+
+
 def lstm_forward_step(z, c_prev, gates, c, tanh_c, h):
     _lstm_forward_step[blocks(c.size), THREADS](z, c_prev, gates, c, tanh_c, h)
 
@@ -61,6 +120,15 @@ def lstm_forward_step(z, c_prev, gates, c, tanh_c, h):
 def lstm_backward_step(gh, gc, dh_next, dc_next, gates, c_prev, tanh_c, dz, dc_prev):
     _lstm_backward_step[blocks(c_prev.size), THREADS](gh, gc, dh_next, dc_next, gates, c_prev,
                                                       tanh_c, dz, dc_prev)
+
+
+def gru_forward_step(xz, hz, h_prev, gates, h):
+    _gru_forward_step[blocks(h.size), THREADS](xz, hz, h_prev, gates, h)
+
+
+def gru_backward_step(g, dh_next, gates, hz, h_prev, dxz, dhz, dh_prev):
+    _gru_backward_step[blocks(h_prev.size), THREADS](g, dh_next, gates, hz, h_prev, dxz, dhz,
+                                                     dh_prev)
 
 
 def embedding_scatter_add(indices, grad, table_grad):
