@@ -55,12 +55,7 @@ def to_device(x, device="cuda"):
     return upload(x)
 
 
-def to_host(x):
-    """A NumPy array of ``x``'s values (one transfer when ``x`` is on a GPU)."""
-    if device_of(x) == "cuda":
-        from .kernels.cuda.array import to_host as download
-        return download(x)
-    return np.asarray(x)
+to_host = dispatch.to_host
 
 
 def device_of(x):

@@ -43,10 +43,14 @@ def check_elementwise():
 
 
 def check_matmul():
-    A, B = f32(37, 21), f32(21, 19)
-    C = np.zeros((37, 19), np.float32)
-    matmul.matmul(A, B, C)  # 3 x 3 tiles of 16 x 16
+    A, B = f32(9, 7), f32(7, 6)
+    C = np.zeros((9, 6), np.float32)
+    matmul.matmul(A, B, C)  # several tiles (4 x 4 in the simulator, 16 x 16 on a GPU), some partial
     np.testing.assert_allclose(C, A @ B, rtol=1e-4, atol=1e-4)
+    # A strided operand: Aᵀ read straight from A's buffer (row stride 1, column stride 7)
+    D, out = f32(9, 6), np.zeros(7 * 6, np.float32)
+    matmul.matmul_strided(A.reshape(-1), 0, 1, 7, D.reshape(-1), 0, 6, 1, out, 0, 6, 1, 7, 9, 6)
+    np.testing.assert_allclose(out.reshape(7, 6), A.T @ D, rtol=1e-4, atol=1e-4)
 
 
 def check_optimizers():

@@ -1,6 +1,7 @@
-"""The CUDA kernels, run by Numba's CUDA simulator at one to four blocks and
-compared with the CPU kernels (tests/cuda_checks.py does the comparing, in a
-process of its own: the simulator must be switched on before numba loads)."""
+"""The CUDA path, run by Numba's CUDA simulator at one to four blocks and
+compared with the CPU path: each kernel (tests/cuda_checks.py), and GPU arrays
+and whole training steps (tests/cuda_training_checks.py). Each script runs in a
+process of its own: the simulator must be switched on before numba loads."""
 import json
 import os
 import pathlib
@@ -15,14 +16,23 @@ from graphnet.device import DeviceError, devices, require
 HERE = pathlib.Path(__file__).resolve().parent
 
 
-@pytest.fixture(scope="module")
-def results():
+def _simulate(script):
     env = dict(os.environ, NUMBA_ENABLE_CUDASIM="1", PYTHONPATH=str(HERE.parent),
                GRAPHNET_NUMBA_CACHE="1")
-    done = subprocess.run([sys.executable, str(HERE / "cuda_checks.py")], env=env, capture_output=True,
+    done = subprocess.run([sys.executable, str(HERE / script)], env=env, capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def results():
+    return _simulate("cuda_checks.py")
+
+
+@pytest.fixture(scope="module")
+def training_results():
+    return _simulate("cuda_training_checks.py")
 
 
 @pytest.mark.parametrize("check", ["check_elementwise", "check_matmul", "check_optimizers",
@@ -35,6 +45,15 @@ def test_cuda_kernel_matches_cpu(results, check):
     assert results[check] is None, results[check]
 
 
+@pytest.mark.parametrize("check", ["check_gpu_arrays_follow_numpy", "check_cnn_training_step_matches_cpu",
+                                   "check_lstm_training_step_matches_cpu",
+                                   "check_gru_and_simple_rnn_training_step_matches_cpu",
+                                   "check_a_training_step_copies_only_the_loss"])
+def test_cuda_training_matches_cpu(training_results, check):
+    assert check in training_results, f"{check} did not run"
+    assert training_results[check] is None, training_results[check]
+
+
 def test_asking_for_cuda_without_a_gpu_says_what_to_install():
     assert "cpu" in devices()
     if "cuda" in devices():
@@ -44,3 +63,17 @@ def test_asking_for_cuda_without_a_gpu_says_what_to_install():
     with pytest.raises(DeviceError, match="unknown device"):
         require("tpu")
     assert isinstance(DeviceError("x"), gn.GraphnetError)
+
+
+def test_moving_to_cuda_without_a_gpu_fails_before_anything_moves():
+    if "cuda" in devices():
+        pytest.skip("a GPU is present")
+    model = gn.Sequential([gn.nn.Dense(2, input_shape=(3,))])
+    before = [w.copy() for w in model.get_weights()]
+    with pytest.raises(DeviceError, match="numba-cuda"):
+        model.to("cuda")
+    with pytest.raises(DeviceError, match="numba-cuda"):
+        gn.to_device(before[0], "cuda")
+    assert model.device == "cpu"
+    assert all((a == b).all() for a, b in zip(before, model.get_weights()))
+    assert gn.to_device(before[0], "cpu") is not None and gn.device.transfers()["to_device"] == 0

@@ -42,6 +42,14 @@ def as_array(x, dtype=None):
     return np.asarray(x, dtype=dtype)
 
 
+def to_host(x):
+    """A NumPy array of ``x``'s values (one counted copy when ``x`` lives on a GPU)."""
+    if device_of(x) == "cuda":
+        from .cuda.array import to_host as download
+        return download(x)
+    return np.asarray(x)
+
+
 def kernel(name, *arrays):
     """The implementation of kernel ``name`` for the device of ``arrays``."""
     device = device_of(*arrays)

@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from ..core import Node, ShapeError
+from ..kernels.dispatch import as_array
 from ..ops import functional as F
 from ..ops.base import Unary
 from ..ops.tensor import apply
@@ -174,7 +175,7 @@ class GELU(Unary):
             self.t = np.tanh(self._C * (x + 0.044715 * x ** 3))
             return 0.5 * x * (1.0 + self.t)
         from ..kernels.cpu.special import erf  # compiled on first use
-        self.cdf = 0.5 * (1.0 + erf(np.asarray(x) / math.sqrt(2.0)))
+        self.cdf = 0.5 * (1.0 + erf(as_array(x) / math.sqrt(2.0)))  # a GPU array runs math.erf there
         return (x * self.cdf).astype(np.result_type(x))
 
     def df(self):
@@ -270,7 +271,7 @@ class Hardmax(_AlongAxis):
         return out
 
     def backward(self, grad):
-        return (np.zeros(self.shape, dtype=np.result_type(grad)),)
+        return (np.zeros(self.shape, dtype=np.result_type(grad), like=grad),)
 
     @staticmethod
     def examples(rng):

@@ -78,7 +78,7 @@ class GetItem(Node):
                              f"an input of shape {x.shape}: {exc}") from None
 
     def backward(self, grad):
-        dx = np.zeros(self.x_shape, dtype=np.result_type(grad, self.x_dtype))
+        dx = np.zeros(self.x_shape, dtype=np.result_type(grad, self.x_dtype), like=grad)
         if self.basic:
             dx[self.index] = grad
         else:

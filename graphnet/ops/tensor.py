@@ -13,6 +13,7 @@ from . import arithmetic as A
 from .matrix import MatMul, Transpose
 from .reduce import Max, Mean, Sum
 from .shape import GetItem, Reshape
+from ..kernels.dispatch import as_array as on_its_device, device_of, to_host
 
 
 def as_array(data, dtype=None, what="Tensor"):
@@ -20,14 +21,14 @@ def as_array(data, dtype=None, what="Tensor"):
     if isinstance(data, Variable):
         data = data.value
     try:
-        arr = np.asarray(data, dtype=dtype)
+        arr = on_its_device(data, dtype=dtype)  # GPU arrays stay on the GPU
     except (TypeError, ValueError) as exc:
         raise OperandError(f"{what} expects a number or an array of numbers, got "
                            f"{type(data).__name__} {data!r:.60}: {exc}") from None
     if arr.dtype.kind not in "biuf":
         raise OperandError(f"{what} expects a number or an array of numbers, got "
                            f"{type(data).__name__} {data!r:.60}")
-    if dtype is None and (arr.dtype.kind != "f" or not isinstance(data, (np.ndarray, np.generic))):
+    if dtype is None and (arr.dtype.kind != "f" or not hasattr(data, "dtype")):
         arr = arr.astype(config.floatx())  # Python numbers and lists, ints and bools
     # A 0-d array becomes a NumPy scalar: arithmetic on those is ten times faster.
     return arr[()] if arr.ndim == 0 else arr
@@ -77,14 +78,19 @@ class Tensor(Variable):
         return (self[i] for i in range(len(self)))
 
     def item(self):
-        return np.asarray(self.value).item()
+        return to_host(self.value).item()
 
     def numpy(self):
-        return np.asarray(self.value)
+        """The value as a NumPy array (copied back when it lives on a GPU)."""
+        return to_host(self.value)
+
+    @property
+    def device(self):
+        return device_of(self.value)
 
     def __repr__(self):
         def fmt(v):
-            a = np.asarray(v)
+            a = to_host(v)
             return f"{a.item():.6g}" if a.ndim == 0 else np.array2string(a, precision=4, threshold=12)
         parts = [fmt(self.value)]
         if self.grad is not None:

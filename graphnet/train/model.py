@@ -195,7 +195,8 @@ class Model:
                tuple((t.shape[1:], t.dtype.kind) for t in targets))
         if key not in self._graphs:
             loss_fns, loss_weights = self._losses_per_output()
-            placeholders = [tensor(t[:1], name=f"{o.label}_target", requires_grad=False, dtype=t.dtype)
+            # Traced on the host, like the model's outputs; replays run where the data is.
+            placeholders = [tensor(to_host(t[:1]), name=f"{o.label}_target", requires_grad=False, dtype=t.dtype)
                             for t, o in zip(targets, self.outputs)]
             terms = [w * fn(y, out) if w != 1 else fn(y, out)
                      for fn, w, y, out in zip(loss_fns, loss_weights, placeholders, self.outputs)]
@@ -318,7 +319,12 @@ class Model:
     def _batch_logs(self, loss, targets, outs, metric_fns):
         logs = {"loss": loss}
         for k, (t, o, fns) in enumerate(zip(targets, outs, metric_fns)):
-            finite = bool(np.all(np.isfinite(o))) if fns else True
+            if not fns:
+                continue
+            # Metrics validate and count on the host: the batch's predictions come
+            # back for them (on a GPU, the only copies besides the loss).
+            t, o = to_host(t), to_host(o)
+            finite = np.all(np.isfinite(o))
             for name, fn in fns:
                 key = name if len(outs) == 1 else f"{self.outputs[k].label}_{name}"
                 # A diverging run logs nan, as Keras does, instead of stopping with an error.

@@ -7,11 +7,11 @@ device buffer. It speaks NumPy's dispatch protocols: operators, ufuncs
 a node written as ``np.exp(x - x.max(axis=-1, keepdims=True))`` computes on the
 GPU when ``x`` lives there, with no ``if cuda:`` anywhere in the node.
 
-Nothing moves between host and GPU behind the user's back except where NumPy
-asks for a host array (``np.asarray(gpu)``, ``float(gpu)``, printing); every such
-copy is counted in ``transfers``, which the tests read to prove that a training
-step keeps its data on the GPU. Mixing a GPU array with a host array in one
-operation is an error that names both shapes, not a silent copy.
+Nothing moves between host and GPU behind the user's back: copies happen in
+``to_device``/``to_host`` and for single numbers (``float(loss)``), and each is
+counted in ``transfers``, which the tests read to prove that a training step
+keeps its data on the GPU. ``np.asarray(gpu_array)``, or mixing a GPU array with
+a host array in one operation, is an error that says so, not a silent copy.
 
 Booleans live as uint8 on the device (kernels then never meet ``bool``
 arithmetic); ``dtype`` still says bool.
@@ -95,10 +95,12 @@ def to_host(a):
 # --- operands -------------------------------------------------------------------------
 def _scalar(x):
     """(value, dtype or weak Python type) for a scalar operand, else None."""
-    if isinstance(x, (bool, int, float)):
-        return x, type(x)
-    if isinstance(x, (np.generic, np.ndarray)) and np.ndim(x) == 0:
+    if isinstance(x, (np.generic, np.ndarray)) and np.ndim(x) == 0:  # NumPy's: typed
         return np.asarray(x).item(), np.asarray(x).dtype
+    if isinstance(x, bool):
+        return x, np.dtype(np.bool_)
+    if isinstance(x, (int, float)):  # Python's: weak, they take the array's type
+        return x, float if isinstance(x, float) else int
     return None
 
 
@@ -157,8 +159,9 @@ class CudaArray:
         return f"CudaArray({np.array2string(to_host(self), separator=', ')}, dtype={self.dtype})"
 
     def __array__(self, dtype=None, copy=None):
-        host = to_host(self)
-        return host if dtype is None else host.astype(dtype)
+        # As CuPy does: no silent copies. A node that mixed devices fails here, by name.
+        raise DeviceMixError("a GPU array cannot turn into a NumPy array implicitly; copy it "
+                             "with graphnet.to_host(x) (or x.get()) where a host array is wanted")
 
     def get(self):
         """The values, on the host (one counted transfer)."""
@@ -524,13 +527,18 @@ def _asarray(a, dtype=None, order=None, copy=None, **_):
     return to_device(np.asarray(a, dtype=dtype))
 
 
+def _ascontiguous(a, dtype=None, **_):
+    a = _asarray(a, dtype)
+    return a if a.is_contiguous else a.copy()
+
+
 def _where(condition, x, y):
     c, x, y = (_operand(v, "np.where") for v in (condition, x, y))
-    x = x if isinstance(x, CudaArray) else full((), x, np.result_type(x))
-    y = y if isinstance(y, CudaArray) else full((), y, np.result_type(y))
+    dtype = _result_type(x, y)  # Python numbers are weak here too
+    x, y = (v if isinstance(v, CudaArray) else full((), v, dtype) for v in (x, y))
     shape = np.broadcast_shapes(np.shape(c), x.shape, y.shape)
     c = c if isinstance(c, CudaArray) else full((), bool(c), np.bool_)
-    out = empty(shape, np.result_type(x.dtype, y.dtype))
+    out = empty(shape, dtype)
     x, y = x.astype(out.dtype, copy=False), y.astype(out.dtype, copy=False)
     _launch(generic.where, out.size, *c._triple(shape), *x._triple(shape), *y._triple(shape), out.data,
             _pad(shape, 1), out.size)
@@ -575,9 +583,7 @@ _FUNCTIONS = {
     "eye": lambda N, M=None, k=0, dtype=float, **_: _eye(N, N if M is None else M, k, dtype),
     "empty_like": _like(None), "zeros_like": _like(0), "ones_like": _like(1),
     "full_like": lambda a, fill_value, dtype=None, **_: full(a.shape, fill_value, dtype or a.dtype),
-    "asarray": _asarray, "asanyarray": _asarray, "ascontiguousarray": lambda a, dtype=None, **_: _asarray(
-        a, dtype) if not isinstance(a, CudaArray) or not a.is_contiguous or (dtype and dtype != a.dtype)
-    else a, "array": lambda a, dtype=None, copy=True, **_: _asarray(a, dtype, copy=copy),
+    "asarray": _asarray, "asanyarray": _asarray, "ascontiguousarray": _ascontiguous, "array": lambda a, dtype=None, copy=True, **_: _asarray(a, dtype, copy=copy),
     "copy": lambda a, **_: a.copy(),
     "where": _where, "concatenate": _concatenate, "stack": _stack, "result_type": _result_type,
     "shape": lambda a: a.shape, "ndim": lambda a: a.ndim, "size": lambda a, axis=None: a.size if axis is None

@@ -15,7 +15,7 @@ NDIM = 6
 # op codes, shared with array.py
 UNARY = {"copy": 0, "negative": 1, "exp": 2, "log": 3, "tanh": 4, "sqrt": 5, "absolute": 6,
          "square": 7, "sign": 8, "log1p": 9, "fill": 10, "isfinite": 11, "logical_not": 12,
-         "rint": 13, "reciprocal": 14, "expm1": 15, "floor": 16}
+         "rint": 13, "reciprocal": 14, "expm1": 15, "floor": 16, "erf": 17}
 BINARY = {"add": 0, "subtract": 1, "multiply": 2, "true_divide": 3, "power": 4, "maximum": 5,
           "minimum": 6, "greater": 7, "greater_equal": 8, "less": 9, "less_equal": 10, "equal": 11,
           "not_equal": 12, "logical_and": 13, "logical_or": 14, "second": 15, "bitwise_and": 13,
@@ -68,7 +68,9 @@ def _unary_op(op, x, s):
         return 1 / x
     if op == 15:
         return math.expm1(x)
-    return math.floor(x)
+    if op == 16:
+        return math.floor(x)
+    return math.erf(x)
 
 
 @cuda.jit(device=True)
