@@ -42,6 +42,12 @@ def as_array(x, dtype=None):
     return np.asarray(x, dtype=dtype)
 
 
+def like(x):
+    """``x`` for NumPy's ``like=`` when it is a GPU array, else None (a NumPy
+    scalar cannot be a ``like``): new arrays are then made where ``x`` lives."""
+    return x if device_of(x) == "cuda" else None
+
+
 def to_host(x):
     """A NumPy array of ``x``'s values (one counted copy when ``x`` lives on a GPU)."""
     if device_of(x) == "cuda":

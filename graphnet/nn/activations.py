@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from ..core import Node, ShapeError
-from ..kernels.dispatch import as_array
+from ..kernels.dispatch import as_array, like
 from ..ops import functional as F
 from ..ops.base import Unary
 from ..ops.tensor import apply
@@ -271,7 +271,7 @@ class Hardmax(_AlongAxis):
         return out
 
     def backward(self, grad):
-        return (np.zeros(self.shape, dtype=np.result_type(grad), like=grad),)
+        return (np.zeros(self.shape, dtype=np.result_type(grad), like=like(grad)),)
 
     @staticmethod
     def examples(rng):

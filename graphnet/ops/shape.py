@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..core import Node, ShapeError
+from ..kernels.dispatch import like
 
 
 class Reshape(Node):
@@ -78,7 +79,7 @@ class GetItem(Node):
                              f"an input of shape {x.shape}: {exc}") from None
 
     def backward(self, grad):
-        dx = np.zeros(self.x_shape, dtype=np.result_type(grad, self.x_dtype), like=grad)
+        dx = np.zeros(self.x_shape, dtype=np.result_type(grad, self.x_dtype), like=like(grad))
         if self.basic:
             dx[self.index] = grad
         else:
