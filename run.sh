@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command for a newcomer on a fresh Debian/Ubuntu machine:
 #   bash run.sh tour    set everything up, then run the guided tour
-#   bash run.sh test    set everything up, then run the test suite
+#   bash run.sh test    set everything up, then run the test suite (under CI=true, the CUDA
+#                       simulator tests once more with the numba-cuda package)
 # Set-up is idempotent: a virtual environment in .venv with graphnet installed
 # in editable mode, and Graphviz's `dot` from Debian's packages when missing.
 set -euo pipefail
@@ -54,6 +55,15 @@ fi
 
 case "$what" in
     tour) exec .venv/bin/graphnet-tour "$@" ;;
-    test) exec .venv/bin/python -m pytest "$@" ;;
+    test)
+        .venv/bin/python -m pytest "$@"
+        if [ "${CI:-}" = true ] && [ $# -eq 0 ]; then
+            # The CUDA path must work with the maintained numba-cuda package too; it
+            # replaces numba's built-in numba.cuda, so it gets a virtual environment of its own.
+            say "the CUDA simulator tests again, under the numba-cuda package (.venv-numba-cuda) ..."
+            [ -x .venv-numba-cuda/bin/python ] || python3 -m venv .venv-numba-cuda
+            .venv-numba-cuda/bin/python -m pip install -q -e ".[dev]" numba-cuda
+            .venv-numba-cuda/bin/python -m pytest -q tests/test_cuda_simulator.py
+        fi ;;
     *) echo "usage: bash run.sh [tour|test] [extra arguments]" >&2; exit 2 ;;
 esac

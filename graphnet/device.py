@@ -1,5 +1,4 @@
 """Which devices graphnet can use, and a clear answer when CUDA is asked for but absent."""
-import numpy as np
 
 from .core import GraphnetError
 from .kernels import dispatch

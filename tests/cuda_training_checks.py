@@ -49,6 +49,7 @@ def check_gpu_arrays_follow_numpy():
     same(np.concatenate([g, g[:, :, :2]], axis=2), np.concatenate([x, x[:, :, :2]], axis=2))
     same(np.ascontiguousarray(np.swapaxes(g, 0, 1), like=g), np.swapaxes(x, 0, 1))
     same(np.zeros((2, 3), np.float32, like=g), np.zeros((2, 3), np.float32))
+    same(np.expand_dims(g[:, 0, 0], (0, 2)) + 0, np.expand_dims(x[:, 0, 0], (0, 2)))
     same(np.clip(g, -0.5, 0.5), np.clip(x, -0.5, 0.5))
     h, want = g.copy(), x.copy()
     h += 1

@@ -565,6 +565,17 @@ def _stack(arrays, axis=0, out=None, **_):
     return _concatenate([a[(slice(None),) * axis + (None,)] for a in arrays], axis, out)
 
 
+def _expand_dims(a, axis):
+    ndim = a.ndim + (1 if np.ndim(axis) == 0 else len(axis))
+    new = _axes(axis, ndim)
+    shape, steps, rest = [], [], iter(zip(a.shape, a.steps))
+    for d in range(ndim):
+        n, s = (1, 0) if d in new else next(rest)
+        shape.append(n)
+        steps.append(s)
+    return a._view(tuple(shape), tuple(steps), a.offset)
+
+
 def _result_type(*things):
     return np.result_type(*[t.dtype if isinstance(t, CudaArray) else t for t in things])
 
@@ -591,7 +602,7 @@ _FUNCTIONS = {
     "reshape": lambda a, shape=None, order="C", **kw: a.reshape(kw.get("newshape", shape)),
     "ravel": lambda a, order="C": a.ravel(), "transpose": lambda a, axes=None: a.transpose(axes or ()),
     "swapaxes": lambda a, x, y: a.swapaxes(x, y), "broadcast_to": lambda a, shape, **_: a.broadcast_to(shape),
-    "expand_dims": lambda a, axis: a[(slice(None),) * (axis % (a.ndim + 1)) + (None,)],
+    "expand_dims": _expand_dims,
     "squeeze": lambda a, axis=None: a.reshape([n for d, n in enumerate(a.shape) if n != 1 or (
         axis is not None and d not in _axes(axis, a.ndim))]),
     "sum": _method("sum"), "mean": _method("mean"), "max": _method("max"), "amax": _method("max"),

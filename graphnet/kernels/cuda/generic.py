@@ -41,7 +41,7 @@ def _unary_op(op, x, s):
     if op == 1:
         return -x
     if op == 2:
-        return math.exp(x)
+        return math.exp(x) if x < 709 else math.inf  # the simulator's math.exp raises on overflow
     if op == 3:
         return math.log(x) if x > 0 else (-math.inf if x == 0 else math.nan)
     if op == 4:
