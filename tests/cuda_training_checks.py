@@ -70,6 +70,16 @@ def check_gpu_arrays_follow_numpy():
             raise AssertionError("mixing a GPU and a host array did not fail")
 
 
+def check_eager_tensors_on_the_gpu():
+    x = rng.normal(size=(2, 3))
+    w = gn.parameter(x, device="cuda")
+    assert w.device == "cuda"
+    loss = (gn.relu(w * 3.0 - 1.0) ** 2).sum()
+    loss.backward()
+    np.testing.assert_allclose(gn.to_host(w.grad), 6 * np.maximum(3 * x - 1, 0), rtol=1e-12)
+    np.testing.assert_allclose(loss.item(), (np.maximum(3 * x - 1, 0) ** 2).sum(), rtol=1e-12)
+
+
 def _both(make, x, y, steps=1):
     """The same model, seeded alike, trained on the CPU and on 'cuda'."""
     cpu, gpu = make(), make().to("cuda")

@@ -45,7 +45,8 @@ def test_cuda_kernel_matches_cpu(results, check):
     assert results[check] is None, results[check]
 
 
-@pytest.mark.parametrize("check", ["check_gpu_arrays_follow_numpy", "check_cnn_training_step_matches_cpu",
+@pytest.mark.parametrize("check", ["check_gpu_arrays_follow_numpy", "check_eager_tensors_on_the_gpu",
+                                   "check_cnn_training_step_matches_cpu",
                                    "check_lstm_training_step_matches_cpu",
                                    "check_gru_and_simple_rnn_training_step_matches_cpu",
                                    "check_a_training_step_copies_only_the_loss"])

@@ -191,19 +191,27 @@ class Tensor(Variable):
         return apply(Transpose(), self)
 
 
-def tensor(data, name=None, requires_grad=True, dtype=None):
-    """A leaf input: its gradient is computed (unless ``requires_grad=False``)."""
-    return Tensor(data, name, requires_grad, "input", dtype)
+def _placed(leaf, device):
+    if device is not None and device != leaf.device:
+        from ..device import to_device
+        to_device(leaf, device)
+    return leaf
 
 
-def parameter(data, name=None, trainable=True, dtype=None):
+def tensor(data, name=None, requires_grad=True, dtype=None, device=None):
+    """A leaf input: its gradient is computed (unless ``requires_grad=False``).
+    ``device='cuda'`` puts its value on the GPU (see graphnet.device)."""
+    return _placed(Tensor(data, name, requires_grad, "input", dtype), device)
+
+
+def parameter(data, name=None, trainable=True, dtype=None, device=None):
     """A leaf that an optimizer trains: a weight or a bias."""
-    return Tensor(data, name, trainable, "parameter", dtype)
+    return _placed(Tensor(data, name, trainable, "parameter", dtype), device)
 
 
-def constant(data, name=None, dtype=None):
+def constant(data, name=None, dtype=None, device=None):
     """A leaf that never gets a gradient."""
-    return Tensor(data, name, False, "constant", dtype)
+    return _placed(Tensor(data, name, False, "constant", dtype), device)
 
 
 def _operand(x, like, node):
