@@ -49,8 +49,9 @@ def check_matmul():
     np.testing.assert_allclose(C, A @ B, rtol=1e-4, atol=1e-4)
     # A strided operand: Aᵀ read straight from A's buffer (row stride 1, column stride 7)
     D, out = f32(9, 6), np.zeros(7 * 6, np.float32)
-    matmul.matmul_strided(A.reshape(-1), 0, 1, 7, D.reshape(-1), 0, 6, 1, out, 0, 6, 1, 7, 9, 6)
-    np.testing.assert_allclose(out.reshape(7, 6), A.T @ D, rtol=1e-4, atol=1e-4)
+    for tiled in (True, False):  # the tiled kernel, and the plain one the simulator trains with
+        matmul.matmul_strided(A.reshape(-1), 0, 1, 7, D.reshape(-1), 0, 6, 1, out, 0, 6, 1, 7, 9, 6, tiled)
+        np.testing.assert_allclose(out.reshape(7, 6), A.T @ D, rtol=1e-4, atol=1e-4)
 
 
 def check_optimizers():

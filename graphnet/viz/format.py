@@ -1,6 +1,8 @@
 """Values as short text a projector can show: a number, a tiny vector, or a summary."""
 import numpy as np
 
+from ..kernels.dispatch import to_host
+
 # Arrays up to this many elements (and at most 1-D) are written out in full.
 SHOW_ALL = 4
 
@@ -30,7 +32,7 @@ def summary(value, unknown="?"):
     """One or two short lines for ``value``; ``unknown`` when it is not known (None)."""
     if value is None:
         return unknown
-    arr = np.asarray(value)
+    arr = to_host(value)  # a value on a GPU comes back to be looked at
     if arr.size == 1:
         return number(arr.reshape(()))
     if arr.size == 0:
@@ -55,7 +57,7 @@ def magnitude(grad):
     """The mean absolute value: the single number a gradient-flow view colours by."""
     if grad is None:
         return None
-    arr = np.abs(np.asarray(grad, dtype=float))
+    arr = np.abs(to_host(grad).astype(float))
     return float(arr.mean()) if arr.size else None
 
 
@@ -64,7 +66,7 @@ def heat_grid(value, max_side=8):
 
     Vectors become one row; leading axes of higher-rank arrays are folded into rows.
     """
-    arr = np.asarray(value, dtype=float)
+    arr = to_host(value).astype(float)
     if arr.ndim == 0:
         arr = arr.reshape(1, 1)
     elif arr.ndim == 1:

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core import Graph, Recorder, observe
+from ..kernels.dispatch import to_host
 from .adapters import View, graph_view, view_of
 from .draw import DEFAULT_SHOW, SHOW, Emphasis, Options, States, draw, gradient_scale, render, var_texts
 from .formulas import derivative_formula, display_name, grouped, mentions_upstream, substitute
@@ -286,7 +287,7 @@ def expression(graph, event):
 
 
 def _operand(value):
-    text = number(np.asarray(value).reshape(()))
+    text = number(to_host(value).reshape(()))
     return f"({text})" if text.startswith("-") else text
 
 

@@ -6,14 +6,12 @@ Operands are read through (buffer, offset, row stride, column stride), so a
 transposed or sliced view multiplies without being copied first. Blocks walk
 the tiles grid-stride, so any grid covers any C (the simulator runs few).
 """
-import os
-
 from numba import cuda, float32, float64
 
-from . import MAX_BLOCKS
+from . import MAX_BLOCKS, SIMULATED, THREADS, blocks
 
 # The simulator runs each thread as a Python thread: smaller tiles there.
-TILE = 4 if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1" else 16
+TILE = 4 if SIMULATED else 16
 
 
 def _tiled(dtype):
@@ -42,14 +40,33 @@ def _tiled(dtype):
 _KERNELS = {"float32": _tiled(float32), "float64": _tiled(float64)}
 
 
-def matmul_strided(A, ao, a0, a1, B, bo, b0, b1, C, co, c0, c1, M, K, N):
-    """C[i, j] = Σ_k A[i, k] B[k, j] on flat buffers read through offsets and strides."""
+@cuda.jit
+def _row_by_column(A, ao, a0, a1, B, bo, b0, b1, C, co, c0, c1, M, K, N):
+    """The plain product, one thread per element of C: no shared memory, no barriers."""
+    for item in range(cuda.grid(1), M * N, cuda.gridsize(1)):
+        i, j = item // N, item % N
+        acc = C[co] * 0
+        for k in range(K):
+            acc += A[ao + i * a0 + k * a1] * B[bo + k * b0 + j * b1]
+        C[co + i * c0 + j * c1] = acc
+
+
+def matmul_strided(A, ao, a0, a1, B, bo, b0, b1, C, co, c0, c1, M, K, N, tiled=not SIMULATED):
+    """C[i, j] = Σ_k A[i, k] B[k, j] on flat buffers read through offsets and strides.
+
+    The simulator runs the plain product unless ``tiled=True``: it emulates each
+    barrier of the tiled kernel by polling every thread, which takes seconds per
+    product. The tiled kernel is checked there on its own, at small sizes.
+    """
+    if not tiled:
+        _row_by_column[blocks(M * N), THREADS](A, ao, a0, a1, B, bo, b0, b1, C, co, c0, c1, M, K, N)
+        return
     tiles = -(-M // TILE) * -(-N // TILE)
     _KERNELS[str(C.dtype)][max(1, min(MAX_BLOCKS, tiles)), (TILE, TILE)](
         A, ao, a0, a1, B, bo, b0, b1, C, co, c0, c1, M, K, N)
 
 
-def matmul(A, B, C):
+def matmul(A, B, C, tiled=True):
     """C = A @ B for C-contiguous 2-D device arrays (C preallocated)."""
     (M, K), N = A.shape, B.shape[1]
-    matmul_strided(A.reshape(-1), 0, K, 1, B.reshape(-1), 0, N, 1, C.reshape(-1), 0, N, 1, M, K, N)
+    matmul_strided(A.reshape(-1), 0, K, 1, B.reshape(-1), 0, N, 1, C.reshape(-1), 0, N, 1, M, K, N, tiled)
