@@ -2,12 +2,10 @@
 simulator. Run by tests/test_cuda_simulator.py in a process with
 NUMBA_ENABLE_CUDASIM=1 (it must be set before numba is imported); prints one
 JSON line: {check name: null when it passed, else the error}."""
-import json
 import os
-import sys
-import traceback
 
 import numpy as np
+from simulated_checks import report
 
 assert os.environ.get("NUMBA_ENABLE_CUDASIM") == "1", "run me with NUMBA_ENABLE_CUDASIM=1"
 
@@ -265,15 +263,5 @@ def check_every_cpu_kernel_has_a_cuda_twin():
         assert got == want, f"{cuda_fn.__name__}{got} != {want}"
 
 
-CHECKS = {name: fn for name, fn in globals().items() if name.startswith("check_")}
-
 if __name__ == "__main__":
-    results = {}
-    for name, check in CHECKS.items():
-        try:
-            check()
-            results[name] = None
-        except Exception:  # report every failure, not just the first
-            results[name] = traceback.format_exc(limit=3)
-    print(json.dumps(results))
-    sys.exit(0)
+    report(globals())

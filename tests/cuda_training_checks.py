@@ -2,11 +2,10 @@
 CPU path: GPU arrays against NumPy, a CNN and an LSTM training step, and the
 transfers a fit makes. Run by tests/test_cuda_simulator.py in a process with
 NUMBA_ENABLE_CUDASIM=1; prints one JSON line: {check name: null, or the error}."""
-import json
 import os
-import traceback
 
 import numpy as np
+from simulated_checks import report
 
 assert os.environ.get("NUMBA_ENABLE_CUDASIM") == "1", "run me with NUMBA_ENABLE_CUDASIM=1"
 
@@ -145,14 +144,5 @@ def check_a_training_step_copies_only_the_loss():
     assert isinstance(model.predict(gx), np.ndarray)  # Keras' contract: predictions come back
 
 
-CHECKS = {name: fn for name, fn in globals().items() if name.startswith("check_")}
-
 if __name__ == "__main__":
-    results = {}
-    for name, check in CHECKS.items():
-        try:
-            check()
-            results[name] = None
-        except Exception:  # report every failure, not just the first
-            results[name] = traceback.format_exc()[-3000:]
-    print(json.dumps(results))
+    report(globals())

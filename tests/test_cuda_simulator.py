@@ -1,6 +1,7 @@
 """The CUDA path, run by Numba's CUDA simulator at one to four blocks and
-compared with the CPU path: each kernel (tests/cuda_checks.py), and GPU arrays
-and whole training steps (tests/cuda_training_checks.py). Each script runs in a
+compared with the CPU path: each kernel (tests/cuda_checks.py), GPU arrays and
+whole training steps (tests/cuda_training_checks.py), and GPU arrays against
+NumPy on random small cases (tests/cuda_array_checks.py). Each script runs in a
 process of its own: the simulator must be switched on before numba loads."""
 import json
 import os
@@ -43,6 +44,22 @@ def training_results():
 def test_cuda_kernel_matches_cpu(results, check):
     assert check in results, f"{check} did not run"
     assert results[check] is None, results[check]
+
+
+@pytest.fixture(scope="module")
+def array_results():
+    return _simulate("cuda_array_checks.py")
+
+
+@pytest.mark.parametrize("check", [
+    "check_binary_ops_broadcast_like_numpy", "check_scalar_operands_follow_numpy_type_rules",
+    "check_unary_ufuncs", "check_comparisons", "check_reductions", "check_views", "check_setitem",
+    "check_where_concatenate_stack", "check_matmul", "check_astype", "check_inplace_ops",
+    "check_matmul_ignores_what_its_output_held",
+])
+def test_cuda_arrays_match_numpy(array_results, check):
+    assert check in array_results, f"{check} did not run"
+    assert array_results[check] is None, array_results[check]
 
 
 @pytest.mark.parametrize("check", ["check_gpu_arrays_follow_numpy", "check_eager_tensors_on_the_gpu",

@@ -76,7 +76,7 @@ def to_device(host, dtype=None):
     """A host array copied to the GPU (one counted transfer)."""
     if isinstance(host, CudaArray):
         return host if dtype is None else host.astype(dtype, copy=False)
-    a = np.ascontiguousarray(host, dtype=dtype)
+    a = np.asarray(host, dtype=dtype, order="C")  # not ascontiguousarray: it makes 0-d arrays 1-d
     transfers["to_device"] += 1
     flat = a.reshape(-1).view(np.uint8) if a.dtype == np.bool_ else a.reshape(-1)
     return CudaArray(cuda.to_device(flat if flat.size else np.zeros(1, flat.dtype)), a.shape, a.dtype)
@@ -117,7 +117,10 @@ def _operand(x, what):
 def _typed(value, dtype):
     """A scalar as the kernel argument type for ``dtype``."""
     kind = np.dtype(dtype).kind
-    return float(value) if kind == "f" else int(value)
+    if kind == "b":  # a bool is stored as one byte that must be 0 or 1: 2 and 0.5 are True
+        return int(bool(value))
+    # np.int64, not int: under the simulator a bool's uint8 byte minus a Python int wraps (NEP 50)
+    return float(value) if kind == "f" else np.int64(value)
 
 
 class CudaArray:
@@ -349,10 +352,10 @@ class CudaArray:
         return _reduce("any", self, axis, keepdims, None, out)
 
     def argmax(self, axis=None, out=None, keepdims=False):
-        return _reduce("argmax", self if axis is not None else self.reshape(-1), axis or 0, keepdims, None, out)
+        return _arg("argmax", self, axis, keepdims, out)
 
     def argmin(self, axis=None, out=None, keepdims=False):
-        return _reduce("argmin", self if axis is not None else self.reshape(-1), axis or 0, keepdims, None, out)
+        return _arg("argmin", self, axis, keepdims, out)
 
     def mean(self, axis=None, dtype=None, out=None, keepdims=False):
         total = _reduce("sum", self, axis, keepdims, dtype or (self.dtype if self.dtype.kind == "f" else np.float64))
@@ -409,6 +412,8 @@ def _unary(name, a, out=None, dtype=None, scalar=0, ufunc=None):
         dtype = out.dtype if out is not None else (
             a.dtype if ufunc is None else np.dtype(ufunc.resolve_dtypes((a.dtype, None))[-1]))
     result = _result(out, a.shape, dtype, f"np.{name}")
+    if name == "copy" and result.dtype == np.bool_ and a.dtype != np.bool_:
+        return _binary("not_equal", a, 0, out=result)  # a cast to bool is x != 0, not a byte copy
     data, offset, steps = result._triple()
     _launch(generic.unary, a.size, UNARY[name], *a._triple(a.shape), _typed(scalar, a.dtype),
             data, offset, steps, _pad(a.shape, 1), a.size)
@@ -425,6 +430,11 @@ def _binary(name, a, b, out=None, dtype=None, ufunc=None):
     types = (a.dtype if sa is None else sa[1], b.dtype if sb is None else sb[1])
     if dtype is None:
         dtype = np.dtype(ufunc.resolve_dtypes(types + (None,))[-1])
+    if out is not None and not np.can_cast(dtype, out.dtype, "same_kind"):  # as NumPy: no silent int += 0.5
+        raise TypeError(f"{what}: cannot cast the {np.dtype(dtype)} result to the output's {out.dtype} "
+                        "with casting rule 'same_kind'")
+    if name == "add" and np.dtype(dtype) == np.bool_:
+        name = "logical_or"  # NumPy's True + True is True; the byte sum would be 2
     shape = np.broadcast_shapes(np.shape(a) if sa is None else (), np.shape(b) if sb is None else ())
     result = _result(out, shape, dtype, what)
     n, padded, (data, offset, steps) = math.prod(shape), _pad(shape, 1), result._triple()
@@ -468,6 +478,18 @@ def _reduce(op, a, axis=None, keepdims=False, dtype=None, out=None):
             _pad([s if d in axes else 0 for d, s in enumerate(a.steps)], 0), m, result.data, result.size)
     if not keepdims:
         result = result.reshape(tuple(n for d, n in enumerate(a.shape) if d not in axes))
+    if out is not None:
+        _unary("copy", result, out=_result(out, result.shape, out.dtype, f"np.{op}"))
+        return out
+    return result
+
+
+def _arg(op, a, axis, keepdims, out):
+    """argmax/argmin: with axis=None, over the flat array, keepdims giving (1,) * ndim as NumPy does."""
+    if axis is not None:
+        return _reduce(op, a, axis, keepdims, None, out)
+    result = _reduce(op, a.reshape(-1), 0, False, None, None)
+    result = result.reshape((1,) * a.ndim) if keepdims else result
     if out is not None:
         _unary("copy", result, out=_result(out, result.shape, out.dtype, f"np.{op}"))
         return out

@@ -40,15 +40,20 @@ def _tiled(dtype):
 _KERNELS = {"float32": _tiled(float32), "float64": _tiled(float64)}
 
 
-@cuda.jit
-def _row_by_column(A, ao, a0, a1, B, bo, b0, b1, C, co, c0, c1, M, K, N):
-    """The plain product, one thread per element of C: no shared memory, no barriers."""
-    for item in range(cuda.grid(1), M * N, cuda.gridsize(1)):
-        i, j = item // N, item % N
-        acc = C[co] * 0
-        for k in range(K):
-            acc += A[ao + i * a0 + k * a1] * B[bo + k * b0 + j * b1]
-        C[co + i * c0 + j * c1] = acc
+def _plain(dtype):
+    @cuda.jit
+    def kernel(A, ao, a0, a1, B, bo, b0, b1, C, co, c0, c1, M, K, N):
+        """The plain product, one thread per element of C: no shared memory, no barriers."""
+        for item in range(cuda.grid(1), M * N, cuda.gridsize(1)):
+            i, j = item // N, item % N
+            acc = dtype(0)
+            for k in range(K):
+                acc += A[ao + i * a0 + k * a1] * B[bo + k * b0 + j * b1]
+            C[co + i * c0 + j * c1] = acc
+    return kernel
+
+
+_PLAIN = {"float32": _plain(float32), "float64": _plain(float64)}
 
 
 def matmul_strided(A, ao, a0, a1, B, bo, b0, b1, C, co, c0, c1, M, K, N, tiled=not SIMULATED):
@@ -59,7 +64,7 @@ def matmul_strided(A, ao, a0, a1, B, bo, b0, b1, C, co, c0, c1, M, K, N, tiled=n
     product. The tiled kernel is checked there on its own, at small sizes.
     """
     if not tiled:
-        _row_by_column[blocks(M * N), THREADS](A, ao, a0, a1, B, bo, b0, b1, C, co, c0, c1, M, K, N)
+        _PLAIN[str(C.dtype)][blocks(M * N), THREADS](A, ao, a0, a1, B, bo, b0, b1, C, co, c0, c1, M, K, N)
         return
     tiles = -(-M // TILE) * -(-N // TILE)
     _KERNELS[str(C.dtype)][max(1, min(MAX_BLOCKS, tiles)), (TILE, TILE)](
