@@ -46,7 +46,6 @@ def graphnet_cnn_step(batch, device, size, widths):
 
 def graphnet_lstm(device, batch, length, units):
     import graphnet as gn
-    from graphnet.kernels.dispatch import device_of
     from graphnet.nn import LSTM
     gn.set_seed(0)
     x = np.random.default_rng(0).normal(size=(batch, length, units)).astype(np.float32)
@@ -55,13 +54,17 @@ def graphnet_lstm(device, batch, length, units):
     for i in graph.leaves:
         gn.to_device(graph.variables[i], device)
     feed = gn.to_device(x, device)
+    if device == "cuda":
+        from numba import cuda
+        wait = cuda.synchronize  # kernels run asynchronously: time them to the end
+    else:
+        def wait():
+            pass
 
     def step():
         graph.forward({inp: feed})
         graph.backward()
-        if device_of(graph.grads[graph.leaves[-1]]) == "cuda":
-            from numba import cuda
-            cuda.synchronize()
+        wait()
     return step
 
 

@@ -54,12 +54,7 @@ def to_device(x, device="cuda"):
     return upload(x)
 
 
-to_host = dispatch.to_host
-
-
-def device_of(x):
-    """'cuda' when ``x`` (an array or Tensor) lives on a GPU, else 'cpu'."""
-    return dispatch.device_of(getattr(x, "value", x))
+to_host, device_of = dispatch.to_host, dispatch.device_of  # arrays and tensors alike
 
 
 def transfers():

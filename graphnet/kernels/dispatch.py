@@ -27,8 +27,8 @@ _choice = [os.environ.get("GRAPHNET_KERNELS", "cpu")]
 
 
 def device_of(*arrays):
-    """'cuda' for GPU arrays, else 'cpu'. graphnet's GPU arrays say ``device == 'cuda'``
-    (NumPy's say 'cpu'); numba's own carry ``__cuda_array_interface__`` (the
+    """'cuda' for GPU arrays, else 'cpu'. graphnet's GPU arrays (and tensors holding
+    them) say ``device == 'cuda'`` (NumPy's arrays say 'cpu'); numba's own carry ``__cuda_array_interface__`` (the
     simulator's stand-ins ``__cuda_ndarray__``)."""
     on_gpu = any(getattr(a, "device", None) == "cuda" or hasattr(a, "__cuda_array_interface__")
                  or hasattr(a, "__cuda_ndarray__") for a in arrays)

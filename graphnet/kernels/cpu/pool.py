@@ -57,23 +57,20 @@ def max_pool_backward(grad, winner, dx):
 
 @kernel
 def avg_pool_forward(x, ph, pw, sh, sw, top, left, out):
+    """The mean of each window clipped to the image (only real values count)."""
     N, H, W, C = x.shape
     Ho, Wo = out.shape[1], out.shape[2]
     for n in range(N):
         for i in range(Ho):
+            r0, r1 = max(i * sh - top, 0), min(i * sh - top + ph, H)
             for j in range(Wo):
+                c0, c1 = max(j * sw - left, 0), min(j * sw - left + pw, W)
+                count = (r1 - r0) * (c1 - c0)
                 for c in range(C):
                     total = x[n, 0, 0, c] - x[n, 0, 0, c]  # a zero of x's type
-                    count = 0
-                    for di in range(ph):
-                        r = i * sh + di - top
-                        if r < 0 or r >= H:
-                            continue
-                        for dj in range(pw):
-                            col = j * sw + dj - left
-                            if 0 <= col < W:
-                                total += x[n, r, col, c]
-                                count += 1
+                    for r in range(r0, r1):
+                        for col in range(c0, c1):
+                            total += x[n, r, col, c]
                     out[n, i, j, c] = total / count
 
 

@@ -287,8 +287,9 @@ class CudaArray:
         target = self[key]
         if target.data is not self.data:
             raise NotImplementedError("GPU arrays assign through slices and integers only")
-        if _scalar(value) is not None:
-            target.fill(_scalar(value)[0])
+        scalar = _scalar(value)
+        if scalar is not None:
+            target.fill(scalar[0])
         else:
             _unary("copy", _operand(value, "assignment").broadcast_to(target.shape), out=target)
 
@@ -382,13 +383,17 @@ def _binary_method(name, reflected=False, inplace=False):
 
 
 for _dunder, _name in (("add", "add"), ("sub", "subtract"), ("mul", "multiply"), ("truediv", "true_divide"),
-                       ("pow", "power"), ("and", "logical_and"), ("or", "logical_or")):
+                       ("pow", "power")):
     setattr(CudaArray, f"__{_dunder}__", _binary_method(_name))
     setattr(CudaArray, f"__r{_dunder}__", _binary_method(_name, reflected=True))
     setattr(CudaArray, f"__i{_dunder}__", _binary_method(_name, inplace=True))
 for _dunder, _name in (("gt", "greater"), ("ge", "greater_equal"), ("lt", "less"), ("le", "less_equal"),
                        ("eq", "equal"), ("ne", "not_equal")):
     setattr(CudaArray, f"__{_dunder}__", _binary_method(_name))
+for _dunder, _name in (("and", "logical_and"), ("or", "logical_or")):
+    # & and | on booleans (masks); on integers NumPy means bits, which this does not do
+    setattr(CudaArray, f"__{_dunder}__", _binary_method(_name))
+    setattr(CudaArray, f"__r{_dunder}__", _binary_method(_name, reflected=True))
 CudaArray.__neg__ = lambda self: _unary("negative", self)
 CudaArray.__pos__ = lambda self: self.copy()
 CudaArray.__abs__ = lambda self: _unary("absolute", self)
@@ -630,6 +635,5 @@ _FUNCTIONS = {
     "sum": _method("sum"), "mean": _method("mean"), "max": _method("max"), "amax": _method("max"),
     "min": _method("min"), "amin": _method("min"), "argmax": _method("argmax"), "argmin": _method("argmin"),
     "all": _method("all"), "any": _method("any"), "prod": _method("prod"), "clip": _method("clip"),
-    "dot": _dot, "copyto": lambda dst, src, **_: _unary("copy", _operand(src, "np.copyto").broadcast_to(dst.shape),
-                                                        out=dst) and None,
+    "dot": _dot, "copyto": lambda dst, src, **_: dst.__setitem__(Ellipsis, src),
 }

@@ -7,6 +7,7 @@ that copied it, so no two threads write the same place and no atomics are needed
 from numba import cuda
 
 from . import THREADS, blocks
+from .index import nhwc
 
 
 @cuda.jit
@@ -32,10 +33,7 @@ def _fold(dcols, sh, sw, top, left, dx):
     Ho, Wo, kh, kw = dcols.shape[1], dcols.shape[2], dcols.shape[3], dcols.shape[4]
     start, stride = cuda.grid(1), cuda.gridsize(1)
     for item in range(start, N * H * W * C, stride):
-        c = item % C
-        col = (item // C) % W
-        r = (item // (C * W)) % H
-        n = item // (C * W * H)
+        n, r, col, c = nhwc(item, H, W, C)
         total = dx[n, r, col, c]
         for di in range(kh):
             ri = r + top - di

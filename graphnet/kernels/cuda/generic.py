@@ -18,8 +18,7 @@ UNARY = {"copy": 0, "negative": 1, "exp": 2, "log": 3, "tanh": 4, "sqrt": 5, "ab
          "rint": 13, "reciprocal": 14, "expm1": 15, "floor": 16, "erf": 17}
 BINARY = {"add": 0, "subtract": 1, "multiply": 2, "true_divide": 3, "power": 4, "maximum": 5,
           "minimum": 6, "greater": 7, "greater_equal": 8, "less": 9, "less_equal": 10, "equal": 11,
-          "not_equal": 12, "logical_and": 13, "logical_or": 14, "second": 15, "bitwise_and": 13,
-          "bitwise_or": 14}
+          "not_equal": 12, "logical_and": 13, "logical_or": 14}
 REDUCE = {"sum": 0, "max": 1, "min": 2, "argmax": 3, "argmin": 4, "all": 5, "any": 6, "prod": 7}
 
 
@@ -103,9 +102,7 @@ def _binary_op(op, x, y):
         return 1 if x != y else 0
     if op == 13:
         return 1 if x and y else 0
-    if op == 14:
-        return 1 if x or y else 0
-    return y
+    return 1 if x or y else 0
 
 
 @cuda.jit

@@ -8,6 +8,7 @@ the CPU, a window reaching into 'same' padding averages only the real values."""
 from numba import cuda
 
 from . import THREADS, blocks
+from .index import nhwc
 
 
 @cuda.jit
@@ -16,10 +17,7 @@ def _max_pool_forward(x, ph, pw, sh, sw, top, left, out, winner):
     Ho, Wo = out.shape[1], out.shape[2]
     start, stride = cuda.grid(1), cuda.gridsize(1)
     for item in range(start, N * Ho * Wo * C, stride):
-        c = item % C
-        j = (item // C) % Wo
-        i = (item // (C * Wo)) % Ho
-        n = item // (C * Wo * Ho)
+        n, i, j, c = nhwc(item, Ho, Wo, C)
         at = -1
         best = x[n, 0, 0, c]
         for di in range(ph):
@@ -40,10 +38,7 @@ def _max_pool_backward(grad, winner, dx):
     W = dx.shape[2]
     start, stride = cuda.grid(1), cuda.gridsize(1)
     for item in range(start, N * Ho * Wo * C, stride):
-        c = item % C
-        j = (item // C) % Wo
-        i = (item // (C * Wo)) % Ho
-        n = item // (C * Wo * Ho)
+        n, i, j, c = nhwc(item, Ho, Wo, C)
         at = winner[n, i, j, c]
         cuda.atomic.add(dx, (n, at // W, at % W, c), grad[n, i, j, c])
 
@@ -54,10 +49,7 @@ def _avg_pool_forward(x, ph, pw, sh, sw, top, left, out):
     Ho, Wo = out.shape[1], out.shape[2]
     start, stride = cuda.grid(1), cuda.gridsize(1)
     for item in range(start, N * Ho * Wo * C, stride):
-        c = item % C
-        j = (item // C) % Wo
-        i = (item // (C * Wo)) % Ho
-        n = item // (C * Wo * Ho)
+        n, i, j, c = nhwc(item, Ho, Wo, C)
         # the window clipped to the image: only real values count
         r0, r1 = max(i * sh - top, 0), min(i * sh - top + ph, H)
         c0, c1 = max(j * sw - left, 0), min(j * sw - left + pw, W)
@@ -74,10 +66,7 @@ def _avg_pool_backward(grad, ph, pw, sh, sw, top, left, dx):
     Ho, Wo = grad.shape[1], grad.shape[2]
     start, stride = cuda.grid(1), cuda.gridsize(1)
     for item in range(start, N * H * W * C, stride):
-        c = item % C
-        col = (item // C) % W
-        r = (item // (C * W)) % H
-        n = item // (C * W * H)
+        n, r, col, c = nhwc(item, H, W, C)
         # Output row i covers r when i * sh - top <= r < i * sh - top + ph; the lower
         # bound is a ceiling, taken on a positive numerator only.
         first = r + top - ph + 1
