@@ -47,6 +47,40 @@ def timeit(fn, repeat, warmup=1):
     return statistics.median(times), min(times)
 
 
+def first_call(make):
+    """Build a case with ``make()`` and run it once: (the step, seconds of that first call,
+    which includes compiling)."""
+    step = make()
+    start = time.perf_counter()
+    step()
+    return step, time.perf_counter() - start
+
+
+def compare(ours, theirs, rounds=5, repeat=5, pause=0.3):
+    """Time ``ours`` and ``theirs`` (or only ours, if theirs is None) in alternating rounds
+    of ``repeat`` runs, pausing between turns so each library's thread pool (OpenBLAS's,
+    OpenMP's) has gone to sleep before the other runs. Alternating makes both sides see
+    the same machine: on shared 2-core machines speed drifts by tens of percent within
+    a minute. Returns (our median, their median, the median of the rounds' ratios)."""
+    mine, yours, ratios = [], [], []
+    for fn in filter(None, (theirs, ours)):  # warm-up: PyTorch's first dozen calls run slow
+        timeit(fn, 2 * repeat, warmup=0)
+        time.sleep(pause)
+    for _ in range(rounds):
+        if theirs is not None:
+            theirs()
+            yours.append(timeit(theirs, repeat, warmup=0)[0])
+            time.sleep(pause)
+        ours()
+        mine.append(timeit(ours, repeat, warmup=0)[0])
+        time.sleep(pause)
+        if theirs is not None:
+            ratios.append(mine[-1] / yours[-1])
+    if theirs is None:
+        return statistics.median(mine), None, None
+    return statistics.median(mine), statistics.median(yours), statistics.median(ratios)
+
+
 def save(name, payload):
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"

@@ -98,49 +98,41 @@ def torch_sentiment():
     return step
 
 
-def first_and_median(make, repeat):
-    step = make()
-    start = time.perf_counter()
-    step()
-    first = time.perf_counter() - start
-    median, _ = _common.timeit(step, repeat, warmup=2)
-    return first, median
-
-
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds")
     args = parser.parse_args()
-    repeat = 5 if args.quick else 15
+    rounds = 3 if args.quick else 7
     results = {"machine": _common.machine(), "cases": {}}
-    # PyTorch first, then graphnet: interleaved, their thread pools (OpenMP's,
-    # OpenBLAS's) spin into each other's turns; each sleeps once left idle.
-    keys = [(kind, length) for kind in TARGETS for length in LENGTHS] + ["sentiment"]
     try:
         import torch
         torch.set_num_threads(2)
-        theirs = {key: first_and_median(lambda: torch_sentiment() if key == "sentiment"
-                                        else torch_layer(*key), repeat)[1] for key in keys}
+        have_torch = True
     except ImportError:
+        have_torch = False
         print("PyTorch is not installed: no reference column (pip install torch==2.13.0)")
-        theirs = {}
-    time.sleep(1)
-    ours = {key: first_and_median(lambda: graphnet_sentiment() if key == "sentiment"
-                                  else graphnet_layer(*key), repeat) for key in keys}
     rows = []
-    for key, (first, median) in ours.items():
-        label = "sentiment model Adam step (length 80)" if key == "sentiment" else f"{key[0]} fwd+bwd"
-        length = 80 if key == "sentiment" else key[1]
-        target = 1.5 if key == "sentiment" else TARGETS[key[0]] if key[1] == 80 else None
+    for key in [(kind, length) for kind in TARGETS for length in LENGTHS] + ["sentiment"]:
+        if key == "sentiment":
+            ours, theirs = graphnet_sentiment, torch_sentiment
+            label, length, target = "sentiment model Adam step (length 80)", 80, 1.5
+        else:
+            ours, theirs = (lambda k=key: graphnet_layer(*k)), (lambda k=key: torch_layer(*k))
+            label, length = f"{key[0]} fwd+bwd", key[1]
+            target = TARGETS[key[0]] if length == 80 else None
+        step, first = _common.first_call(ours)
+        their_step = _common.first_call(theirs)[0] if have_torch else None
+        median, t_median, ratio = _common.compare(step, their_step, rounds)
         entry = {"graphnet_first_s": first, "graphnet_median_s": median}
-        ratio = ""
-        if key in theirs:
-            entry.update(torch_median_s=theirs[key], ratio=median / theirs[key])
-            ratio = f"{median / theirs[key]:.2f}" + (f" (target <= {target})" if target else "")
+        shown = ""
+        if ratio is not None:
+            entry.update(torch_median_s=t_median, ratio=ratio)
+            shown = f"{ratio:.2f}" + (f" (target <= {target})" if target else "")
         results["cases"][f"{label} length {length}"] = entry
         rows.append((label, length, f"{first * 1e3:.0f}", f"{median * 1e3:.2f}",
-                     f"{theirs.get(key, float('nan')) * 1e3:.2f}", ratio))
+                     f"{(t_median or float('nan')) * 1e3:.2f}", shown))
     _common.print_table(rows, ("case", "length", "first call ms", "graphnet ms", "PyTorch ms", "ratio"))
+    print("ratio: the median over alternating rounds of graphnet's median / PyTorch's median")
     print("machine:", results["machine"])
     print("saved", _common.save("rnn", results))
 

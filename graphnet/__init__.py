@@ -1,4 +1,8 @@
 """graphnet: deep learning from scratch, one explicit graph node at a time."""
+from .kernels.memory import keep_freed_memory
+
+keep_freed_memory()  # before the first large array: see kernels/memory.py
+
 from . import data, models, nn, random, viz
 from .check import gradcheck
 from .config import floatx, set_floatx

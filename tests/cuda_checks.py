@@ -202,11 +202,11 @@ def check_rnn_and_gru():
 
 def check_lstm_and_embedding():
     B, H = 3, 5
-    z, c = f32(B, 4 * H), f32(B, H)
+    xz, hz, c = f32(B, 4 * H), f32(B, 4 * H), f32(B, H)
     outs = [[np.empty((B, 4 * H), np.float32)] + [np.empty((B, H), np.float32) for _ in range(3)]
             for _ in range(2)]
-    cpu_rnn.lstm_forward_step(z, c, *outs[0])
-    recurrent.lstm_forward_step(z, c, *outs[1])
+    cpu_rnn.lstm_forward_step(xz, hz, c, *outs[0])
+    recurrent.lstm_forward_step(xz, hz, c, *outs[1])
     for a, b in zip(*outs):
         np.testing.assert_allclose(a, b, atol=1e-6)  # the CPU's float32 tanh is a close approximation
     gates, tanh_c = outs[0][0], outs[0][2]

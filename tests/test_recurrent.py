@@ -78,11 +78,11 @@ def test_float32_kernels_match_the_exact_reference(name):
     B, H = 5, 7
     f32 = lambda *shape: (rng.normal(size=shape) * 3).astype(np.float32)  # noqa: E731
     if name == "lstm":
-        z, c = f32(B, 4 * H), f32(B, H)
+        xz, hz, c = f32(B, 4 * H), f32(B, 4 * H), f32(B, H)
         outs = [[np.empty((B, 4 * H), np.float32)] + [np.empty((B, H), np.float32) for _ in range(3)]
                 for _ in range(2)]
-        cpu.lstm_forward_step(z, c, *outs[0])
-        ref.lstm_forward_step(z, c, *outs[1])
+        cpu.lstm_forward_step(xz, hz, c, *outs[0])
+        ref.lstm_forward_step(xz, hz, c, *outs[1])
     elif name == "gru":
         xz, hz, h = f32(B, 3 * H), f32(B, 3 * H), f32(B, H)
         outs = [[np.empty((B, 3 * H), np.float32), np.empty((B, H), np.float32)] for _ in range(2)]

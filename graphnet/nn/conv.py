@@ -106,7 +106,7 @@ class Conv2DNode(_Windowed):
 
     formula = "σ(Σ window · W + b)"
     derivatives = ("fold(g Wᵀ)", "colsᵀ g", "Σ g")
-    scratch = ("cols", "dcols")
+    scratch = ("cols", "dcols", "masked")
     CHUNK_BYTES = 2 << 20  # unfolded rows per chunk: about what one core's caches hold
 
     def __init__(self, strides=(1, 1), padding="valid", activation=None, name=None):
@@ -126,10 +126,11 @@ class Conv2DNode(_Windowed):
     def describe(self):
         return ", ".join(filter(None, [super().describe(), self.activation]))
 
-    def _chunks(self, x, Ho, Wo, dtype):
-        """(start, stop, cols buffer) for each chunk of images."""
+    def _chunks(self, x, Ho, Wo, Fn, dtype):
+        """(start, stop, cols buffer) for each chunk of images: a chunk's unfolded
+        rows and outputs fit in cache together."""
         (kh, kw), N, C = self.window, x.shape[0], x.shape[3]
-        per_image = Ho * Wo * kh * kw * C * np.dtype(dtype).itemsize
+        per_image = Ho * Wo * (kh * kw * C + Fn) * np.dtype(dtype).itemsize
         size = max(1, min(N, self.CHUNK_BYTES // per_image))
         cols = self.buffer("cols", (size, Ho, Wo, kh, kw, C), dtype, like=x)
         for start in range(0, N, size):
@@ -145,25 +146,26 @@ class Conv2DNode(_Windowed):
         (kh, kw), (sh, sw), Fn = self.window, self.strides, W.shape[3]
         dtype = np.result_type(x, W)
         out = np.empty((x.shape[0], Ho, Wo, Fn), dtype=dtype, like=x)
-        W2 = W.reshape(-1, Fn)
+        W2, relu = W.reshape(-1, Fn), self.activation == "relu"
         unfold = kernel("unfold", x)
-        for start, stop, cols in self._chunks(x, Ho, Wo, dtype):
+        for start, stop, cols in self._chunks(x, Ho, Wo, Fn, dtype):
+            rows = out[start:stop].reshape(-1, Fn)
             unfold(x[start:stop], kh, kw, sh, sw, top, left, cols)
-            np.matmul(cols.reshape(-1, W2.shape[0]), W2, out=out[start:stop].reshape(-1, Fn))
-        if b is not None:
-            out += b
+            np.matmul(cols.reshape(rows.shape[0], -1), W2, out=rows)
+            if b is not None:  # bias and ReLU while the chunk is still in cache
+                rows += b
+            if relu:
+                np.maximum(rows, 0, out=rows)
         self.x, self.W, self.has_bias, self.offsets, self.out_hw = x, W, b is not None, (top, left), (Ho, Wo)
-        if self.activation == "relu":  # in place: no second image-sized array
-            self.out = np.maximum(out, 0, out=out)
+        if relu:
+            self.out = out
         elif self.activation is not None:
             self.act = _FUSED_ACTIVATIONS[self.activation]()
             out = self.act.forward(out)
         return out
 
     def backward(self, grad):
-        if self.activation == "relu":
-            grad = grad * (self.out > 0)
-        elif self.activation is not None:
+        if self.activation not in (None, "relu"):
             grad = self.act.backward(grad)[0]
         x, W, (top, left), (Ho, Wo) = self.x, self.W, self.offsets, self.out_hw
         (kh, kw), (sh, sw), Fn = self.window, self.strides, W.shape[3]
@@ -171,9 +173,15 @@ class Conv2DNode(_Windowed):
         want_dx, want_dW = self.wants(0), self.wants(1)
         dW = np.zeros(W2.shape, dtype=dtype, like=x) if want_dW else None
         dx = np.zeros(x.shape, dtype=dtype, like=x) if want_dx else None
+        db = np.zeros(Fn, dtype=dtype, like=x) if self.has_bias else None
         unfold, fold = kernel("unfold", x), kernel("fold", x)
-        for start, stop, cols in self._chunks(x, Ho, Wo, dtype):
+        for start, stop, cols in self._chunks(x, Ho, Wo, Fn, dtype):
             g = grad[start:stop].reshape(-1, Fn)
+            if self.activation == "relu":  # the mask, chunk by chunk, in cache
+                masked = self.buffer("masked", (cols.shape[0] * Ho * Wo, Fn), dtype, like=x)
+                g = np.multiply(g, self.out[start:stop].reshape(-1, Fn) > 0, out=masked[:g.shape[0]])
+            if db is not None:
+                db += g.sum(axis=0)
             if want_dW:
                 unfold(x[start:stop], kh, kw, sh, sw, top, left, cols)
                 dW += cols.reshape(g.shape[0], -1).T @ g
@@ -182,9 +190,7 @@ class Conv2DNode(_Windowed):
                 np.matmul(g, W2.T, out=dcols.reshape(g.shape[0], -1))
                 fold(dcols, sh, sw, top, left, dx[start:stop])
         dW = dW.reshape(W.shape) if want_dW else None
-        if not self.has_bias:
-            return dx, dW
-        return dx, dW, grad.reshape(-1, Fn).sum(axis=0)
+        return (dx, dW) if db is None else (dx, dW, db)
 
     def expand(self, x, W, b=None):
         self.window = W.shape[:2]

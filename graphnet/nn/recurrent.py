@@ -164,16 +164,16 @@ class LSTMNode(RecurrentNode):
         B, T, D, H = self.check(x, W, U)
         dtype = np.result_type(x, W)
         xt = _time_major(x)
-        z_in = (xt.reshape(T * B, D) @ W).reshape(T, B, 4 * H) + b
+        xz = (xt.reshape(T * B, D) @ W).reshape(T, B, 4 * H)
+        xz += b
         hs, cs, tanh_c = (np.empty((T, B, H), dtype, like=x) for _ in range(3))
         gates = np.empty((T, B, 4 * H), dtype, like=x)
         mask = self.recurrent_mask(B, H, dtype, like=x)
         h, c = start, c_start = self.initial(h0, B, H, dtype), self.initial(c0, B, H, dtype)
-        z, step = np.empty((B, 4 * H), dtype, like=x), kernel("lstm_forward_step", x)
+        hz, step = np.empty((B, 4 * H), dtype, like=x), kernel("lstm_forward_step", x)
         for t in range(T):
-            np.matmul(h if mask is None else h * mask, U, out=z)
-            z += z_in[t]
-            step(z, c, gates[t], cs[t], tanh_c[t], hs[t])
+            np.matmul(h if mask is None else h * mask, U, out=hz)
+            step(xz[t], hz, c, gates[t], cs[t], tanh_c[t], hs[t])
             h, c = hs[t], cs[t]
         self.cache = (xt, W, U, gates, hs, cs, tanh_c, start, mask, c_start, np.shape(h0), np.shape(c0))
         return np.swapaxes(np.concatenate([hs, cs], axis=2), 0, 1)
@@ -182,12 +182,14 @@ class LSTMNode(RecurrentNode):
         xt, W, U, gates, hs, cs, tanh_c, start, mask, c0, h0_shape, c0_shape = self.cache
         h_prev = self.previous_states(start, hs, mask)
         T, B, H = cs.shape
-        g = _time_major(grad)
+        # the gradients reaching h and c, each contiguous: the step kernel vectorises only
+        # over contiguous rows (slices of one array would be about four times slower)
+        gh, gc = _time_major(grad[..., :H]), _time_major(grad[..., H:])
         dz = np.empty_like(gates)
         dh_next, dc_next, dc_prev = (np.zeros((B, H), cs.dtype, like=cs) for _ in range(3))
         step, UT = kernel("lstm_backward_step", cs), np.ascontiguousarray(U.T, like=U)
         for t in range(T - 1, -1, -1):
-            step(g[t, :, :H], g[t, :, H:], dh_next, dc_next, gates[t], cs[t - 1] if t else c0,
+            step(gh[t], gc[t], dh_next, dc_next, gates[t], cs[t - 1] if t else c0,
                  tanh_c[t], dz[t], dc_prev)
             dc_next, dc_prev = dc_prev, dc_next
             np.matmul(dz[t], UT, out=dh_next)
@@ -332,11 +334,11 @@ class LSTMCell(Node):
     def forward(self, x, state, W, U, b):
         H = U.shape[0]
         h, c = np.ascontiguousarray(state[:, :H]), np.ascontiguousarray(state[:, H:])
-        z = x @ W + h @ U + b
-        B = z.shape[0]
-        self.gates, self.tanh_c = np.empty_like(z), np.empty((B, H), z.dtype)
-        c_new, h_new = np.empty((B, H), z.dtype), np.empty((B, H), z.dtype)
-        kernel("lstm_forward_step", z)(z, c, self.gates, c_new, self.tanh_c, h_new)
+        xz, hz = x @ W + b, h @ U
+        B = xz.shape[0]
+        self.gates, self.tanh_c = np.empty_like(xz), np.empty((B, H), xz.dtype)
+        c_new, h_new = np.empty((B, H), xz.dtype), np.empty((B, H), xz.dtype)
+        kernel("lstm_forward_step", xz)(xz, hz, c, self.gates, c_new, self.tanh_c, h_new)
         self.args = (x, h, c, W, U)
         return np.concatenate([h_new, c_new], axis=1)
 

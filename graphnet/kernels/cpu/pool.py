@@ -44,15 +44,16 @@ def max_pool_forward(x, ph, pw, sh, sw, top, left, out, winner):
 
 @kernel
 def max_pool_backward(grad, winner, dx):
-    """Routes each output's gradient to the input pixel that won its window (dx zeroed first)."""
+    """Routes each output's gradient to the input pixel that won its window (dx zeroed first).
+    Each image is viewed as (H * W, C) rows, so the winner indexes a row directly:
+    splitting it into r and col would cost two integer divisions per value."""
     N, Ho, Wo, C = grad.shape
-    W = dx.shape[2]
     for n in range(N):
+        pixels = dx[n].reshape(dx.shape[1] * dx.shape[2], C)
         for i in range(Ho):
             for j in range(Wo):
                 for c in range(C):
-                    at = winner[n, i, j, c]
-                    dx[n, at // W, at % W, c] += grad[n, i, j, c]
+                    pixels[winner[n, i, j, c], c] += grad[n, i, j, c]
 
 
 @kernel

@@ -84,17 +84,19 @@ def rnn_backward_step(g, dh_next, h, dz):
 # --- LSTM: gates i, f, g, o (Keras' order) ------------------------------------------
 
 @loop
-def lstm_forward_step(z, c_prev, gates, c, tanh_c, h):
-    """z: (B, 4H) pre-activations; writes the activated gates, c, tanh(c) and h."""
+def lstm_forward_step(xz, hz, c_prev, gates, c, tanh_c, h):
+    """The pre-activations come in two parts, (B, 4H) each: xz = x_t W + b (all
+    steps' in one product, before the loop) and hz = h_{t-1} U; adding them here
+    saves a pass. Writes the activated gates, c, tanh(c) and h."""
     B, H = c.shape
     for b in range(B):
-        zr, gr = z[b], gates[b]
+        xr, zr, gr = xz[b], hz[b], gates[b]
         for k in range(2 * H):            # i and f
-            gr[k] = _sigmoid(zr[k])
+            gr[k] = _sigmoid(xr[k] + zr[k])
         for k in range(2 * H, 3 * H):     # the candidate g
-            gr[k] = _tanh(zr[k])
+            gr[k] = _tanh(xr[k] + zr[k])
         for k in range(3 * H, 4 * H):     # o
-            gr[k] = _sigmoid(zr[k])
+            gr[k] = _sigmoid(xr[k] + zr[k])
         cp, cr, tr, hr = c_prev[b], c[b], tanh_c[b], h[b]
         for k in range(H):
             cell = gr[H + k] * cp[k] + gr[k] * gr[2 * H + k]

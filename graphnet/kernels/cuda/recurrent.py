@@ -33,13 +33,14 @@ def _rnn_backward_step(g, dh_next, h, dz):
 
 
 @cuda.jit
-def _lstm_forward_step(z, c_prev, gates, c, tanh_c, h):
+def _lstm_forward_step(xz, hz, c_prev, gates, c, tanh_c, h):
     B, H = c.shape
     start, stride = cuda.grid(1), cuda.gridsize(1)
     for item in range(start, B * H, stride):
         b, k = item // H, item % H
-        i, f = _sigmoid(z[b, k]), _sigmoid(z[b, H + k])
-        g, o = math.tanh(z[b, 2 * H + k]), _sigmoid(z[b, 3 * H + k])
+        i, f = _sigmoid(xz[b, k] + hz[b, k]), _sigmoid(xz[b, H + k] + hz[b, H + k])
+        g = math.tanh(xz[b, 2 * H + k] + hz[b, 2 * H + k])
+        o = _sigmoid(xz[b, 3 * H + k] + hz[b, 3 * H + k])
         gates[b, k], gates[b, H + k], gates[b, 2 * H + k], gates[b, 3 * H + k] = i, f, g, o
         cell = f * c_prev[b, k] + i * g
         c[b, k] = cell
@@ -113,8 +114,8 @@ def rnn_backward_step(g, dh_next, h, dz):
     _rnn_backward_step[blocks(h.size), THREADS](g, dh_next, h, dz)
 
 
-def lstm_forward_step(z, c_prev, gates, c, tanh_c, h):
-    _lstm_forward_step[blocks(c.size), THREADS](z, c_prev, gates, c, tanh_c, h)
+def lstm_forward_step(xz, hz, c_prev, gates, c, tanh_c, h):
+    _lstm_forward_step[blocks(c.size), THREADS](xz, hz, c_prev, gates, c, tanh_c, h)
 
 
 def lstm_backward_step(gh, gc, dh_next, dc_next, gates, c_prev, tanh_c, dz, dc_prev):

@@ -14,8 +14,8 @@ def rnn_backward_step(g, dh_next, h, dz):
     dz[...] = (g + dh_next) * (1 - h * h)
 
 
-def lstm_forward_step(z, c_prev, gates, c, tanh_c, h):
-    H = c.shape[1]
+def lstm_forward_step(xz, hz, c_prev, gates, c, tanh_c, h):
+    H, z = c.shape[1], xz + hz
     i, f, g, o = _sigmoid(z[:, :H]), _sigmoid(z[:, H:2 * H]), np.tanh(z[:, 2 * H:3 * H]), _sigmoid(z[:, 3 * H:])
     gates[...] = np.concatenate([i, f, g, o], axis=1)
     c[...] = f * c_prev + i * g
