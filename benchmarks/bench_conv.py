@@ -17,7 +17,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 
 import _common
 
@@ -144,9 +143,9 @@ def compile_times():
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds")
     args = parser.parse_args()
-    repeat = 5 if args.quick else 20
+    rounds, repeat = (3, 3) if args.quick else (7, 5)
     try:
         import torch
         torch.set_num_threads(2)
@@ -162,37 +161,27 @@ def main():
     rows = []
     cases = (("(a) conv block fwd+bwd", graphnet_block, torch_block, 1.2),
              ("(b) first CNN Adam step", graphnet_train_step, torch_train_step, 1.5))
-    # PyTorch first, then graphnet: interleaved, the two libraries' thread pools
-    # (OpenMP's, OpenBLAS's) spin into each other's turns; each sleeps once idle.
-    theirs = {}
-    if have_torch:
-        for label, _, make, _ in cases:
-            for batch in BATCHES:
-                theirs[(label, batch)] = _common.timeit(make(batch), repeat, warmup=2)[0]
-        time.sleep(1)
-    for label, ours, _, target in cases:
+    for label, ours, theirs, target in cases:
         for batch in BATCHES:
-            step = ours(batch)
-            start = time.perf_counter()
-            step()
-            first = time.perf_counter() - start
-            median, _ = _common.timeit(step, repeat, warmup=2)
+            step, first = _common.first_call(lambda: ours(batch))
+            their_step = _common.first_call(lambda: theirs(batch))[0] if have_torch else None
+            median, t_median, ratio = _common.compare(step, their_step, rounds, repeat)
             entry = {"graphnet_first_s": first, "graphnet_median_s": median}
-            ratio, gflops = "", ""
-            if (label, batch) in theirs:
-                t_median = theirs[(label, batch)]
-                entry.update(torch_median_s=t_median, ratio=median / t_median)
-                ratio = f"{median / t_median:.2f} (target <= {target})"
+            shown, gflops = "", ""
+            if ratio is not None:
+                entry.update(torch_median_s=t_median, ratio=ratio)
+                shown = f"{ratio:.2f} (target <= {target})"
             if label.startswith("(a)"):
                 entry["gflops"] = block_flops(batch) / median / 1e9
                 gflops = f"{entry['gflops']:.0f} ({entry['gflops'] / peak:.0%} of GEMM)"
             results["cases"][f"{label} batch {batch}"] = entry
             rows.append((label, batch, f"{median * 1e3:.1f}",
-                         f"{entry.get('torch_median_s', float('nan')) * 1e3:.1f}", ratio, gflops))
+                         f"{(t_median or float('nan')) * 1e3:.1f}", shown, gflops))
     _common.print_table(rows, ("case", "batch", "graphnet ms", "PyTorch ms", "ratio", "GFLOP/s"))
     (cold, cold_kernels), (warm, warm_kernels) = compile_times()
     results.update(first_step_cold_s=cold, first_step_warm_s=warm,
                    kernels_cold_s=cold_kernels, kernels_warm_s=warm_kernels)
+    print("ratio: the median over alternating rounds of graphnet's median / PyTorch's median")
     print(f"\nkernels: {results['kernels']}")
     print(f"NumPy float32 GEMM on this machine: {peak:.0f} GFLOP/s")
     results["compile_s"] = cold - warm

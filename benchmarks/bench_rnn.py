@@ -10,7 +10,6 @@ is reported apart from the steady state.
 Run: ``python benchmarks/bench_rnn.py [--quick]`` (PyTorch: ``pip install torch==2.13.0``).
 """
 import argparse
-import time
 
 import _common
 
