@@ -8,6 +8,7 @@ import numpy as np
 
 from ..core import Node, ShapeError
 from ..kernels.dispatch import kernel
+from ..kernels.threads import deal, split, workers
 from ..ops import functional as F
 from ..ops.shape import Pad
 from ..ops.tensor import apply, constant
@@ -57,10 +58,13 @@ class _Windowed(Node):
                              f"{x.shape[1]}x{x.shape[2]} with padding '{self.padding}'")
         return Ho, Wo, top, bottom, left, right
 
+    scratch = ("buffers",)
+
     def buffer(self, name, shape, dtype, like):
         """A work array kept between calls (allocating it anew costs more than the copy),
-        on the device of ``like``."""
-        buf = self.__dict__.get(name)
+        on the device of ``like``; on the CPU aligned to a cache line."""
+        buffers = self.__dict__.setdefault("buffers", {})
+        buf = buffers.get(name)
         if buf is None or buf.shape != shape or buf.dtype != dtype or type(buf) is not type(like):
             if isinstance(like, np.ndarray):
                 n = int(np.prod(shape)) * np.dtype(dtype).itemsize
@@ -69,8 +73,18 @@ class _Windowed(Node):
                 buf = raw[at:at + n].view(dtype).reshape(shape)
             else:
                 buf = np.empty(shape, dtype=dtype, like=like)
-            setattr(self, name, buf)
+            buffers[name] = buf
         return buf
+
+    @staticmethod
+    def by_images(run, *arrays):
+        """``run(*views)`` on the images of each thread's share of the batch, where the
+        views are ``arrays`` (all batch-first) cut to that share."""
+        N = arrays[0].shape[0]
+        n = workers() if isinstance(arrays[0], np.ndarray) else 1
+        cuts = [N * k // n for k in range(n + 1)]
+        shares = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+        split(lambda _, share: run(*(a[share[0]:share[1]] for a in arrays)), shares)
 
     def default_strides(self):
         return self.window  # pooling windows tile the image; Conv2DNode overrides
@@ -112,7 +126,6 @@ class Conv2DNode(_Windowed):
 
     formula = "σ(Σ window · W + b)"
     derivatives = ("fold(g Wᵀ)", "colsᵀ g", "Σ g")
-    scratch = ("cols", "dcols", "masked", "ones")
     CHUNK_BYTES = 2 << 20  # unfolded rows per chunk: about what one core's caches hold
 
     def __init__(self, strides=(1, 1), padding="valid", activation=None, name=None):
@@ -132,16 +145,14 @@ class Conv2DNode(_Windowed):
     def describe(self):
         return ", ".join(filter(None, [super().describe(), self.activation]))
 
-    def _chunks(self, x, Ho, Wo, Fn, dtype):
-        """(start, stop, cols buffer) for each chunk of images: a chunk's unfolded
-        rows and outputs fit in cache together."""
+    def _shares(self, x, Ho, Wo, Fn, dtype):
+        """(chunk size, each thread's list of (start, stop) chunks of images): a
+        chunk's unfolded rows and outputs fit in cache together."""
         (kh, kw), N, C = self.window, x.shape[0], x.shape[3]
         per_image = Ho * Wo * (kh * kw * C + Fn) * np.dtype(dtype).itemsize
         size = max(1, min(N, self.CHUNK_BYTES // per_image))
-        cols = self.buffer("cols", (size, Ho, Wo, kh, kw, C), dtype, like=x)
-        for start in range(0, N, size):
-            stop = min(start + size, N)
-            yield start, stop, cols[:stop - start]
+        chunks = [(start, min(start + size, N)) for start in range(0, N, size)]
+        return size, deal(chunks, workers() if isinstance(x, np.ndarray) else 1)
 
     def forward(self, x, W, b=None):
         if W.ndim != 4 or x.ndim != 4 or x.shape[3] != W.shape[2]:
@@ -149,19 +160,24 @@ class Conv2DNode(_Windowed):
                              f"for a kernel of shape {W.shape}, got images of shape {x.shape}")
         self.window = W.shape[:2]
         Ho, Wo, top, _, left, _ = self.plan(x)
-        (kh, kw), (sh, sw), Fn = self.window, self.strides, W.shape[3]
+        (kh, kw), (sh, sw), C, Fn = self.window, self.strides, x.shape[3], W.shape[3]
         dtype = np.result_type(x, W)
         out = np.empty((x.shape[0], Ho, Wo, Fn), dtype=dtype, like=x)
         W2, relu = W.reshape(-1, Fn), self.activation == "relu"
         unfold = kernel("unfold", x)
-        for start, stop, cols in self._chunks(x, Ho, Wo, Fn, dtype):
-            rows = out[start:stop].reshape(-1, Fn)
-            unfold(x[start:stop], kh, kw, sh, sw, top, left, cols)
-            np.matmul(cols.reshape(rows.shape[0], -1), W2, out=rows)
-            if b is not None:  # bias and ReLU while the chunk is still in cache
-                rows += b
-            if relu:
-                np.maximum(rows, 0, out=rows)
+        size, shares = self._shares(x, Ho, Wo, Fn, dtype)
+
+        def work(slot, chunks):
+            cols = self.buffer(f"cols{slot}", (size, Ho, Wo, kh, kw, C), dtype, like=x)
+            for start, stop in chunks:
+                rows = out[start:stop].reshape(-1, Fn)
+                unfold(x[start:stop], kh, kw, sh, sw, top, left, cols[:stop - start])
+                np.matmul(cols[:stop - start].reshape(rows.shape[0], -1), W2, out=rows)
+                if b is not None:  # bias and ReLU while the chunk is still in cache
+                    rows += b
+                if relu:
+                    np.maximum(rows, 0, out=rows)
+        split(work, shares)
         self.x, self.W, self.has_bias, self.offsets, self.out_hw = x, W, b is not None, (top, left), (Ho, Wo)
         if relu:
             self.out = out
@@ -174,29 +190,40 @@ class Conv2DNode(_Windowed):
         if self.activation not in (None, "relu"):
             grad = self.act.backward(grad)[0]
         x, W, (top, left), (Ho, Wo) = self.x, self.W, self.offsets, self.out_hw
-        (kh, kw), (sh, sw), Fn = self.window, self.strides, W.shape[3]
+        (kh, kw), (sh, sw), C, Fn = self.window, self.strides, x.shape[3], W.shape[3]
         W2, dtype = W.reshape(-1, Fn), np.result_type(x, W)
         want_dx, want_dW = self.wants(0), self.wants(1)
-        dW = np.zeros(W2.shape, dtype=dtype, like=x) if want_dW else None
         dx = np.zeros(x.shape, dtype=dtype, like=x) if want_dx else None
-        db = np.zeros(Fn, dtype=dtype, like=x) if self.has_bias else None
         unfold, fold = kernel("unfold", x), kernel("fold", x)
-        for start, stop, cols in self._chunks(x, Ho, Wo, Fn, dtype):
-            g = grad[start:stop].reshape(-1, Fn)
-            if self.activation == "relu":  # the mask, chunk by chunk, in cache
-                masked = self.buffer("masked", (cols.shape[0] * Ho * Wo, Fn), dtype, like=x)
-                g = np.multiply(g, self.out[start:stop].reshape(-1, Fn) > 0, out=masked[:g.shape[0]])
-            if db is not None:  # Σ g as a matrix-vector product: BLAS is several times faster
-                ones = self.buffer("ones", (1, g.shape[0]), dtype, like=x)  # than NumPy's sum down columns
-                ones[...] = 1
-                db += (ones @ g)[0]
-            if want_dW:
-                unfold(x[start:stop], kh, kw, sh, sw, top, left, cols)
-                dW += cols.reshape(g.shape[0], -1).T @ g
-            if want_dx:
-                dcols = self.buffer("dcols", cols.shape, dtype, like=x)
-                np.matmul(g, W2.T, out=dcols.reshape(g.shape[0], -1))
-                fold(dcols, sh, sw, top, left, dx[start:stop])
+        size, shares = self._shares(x, Ho, Wo, Fn, dtype)
+
+        def work(slot, chunks):
+            """This thread's share of dW and db; dx is written in place (chunks of
+            different images never overlap)."""
+            dW = np.zeros(W2.shape, dtype=dtype, like=x) if want_dW else None
+            db = np.zeros(Fn, dtype=dtype, like=x) if self.has_bias else None
+            window_shape = (size, Ho, Wo, kh, kw, C)
+            for start, stop in chunks:
+                g, m = grad[start:stop].reshape(-1, Fn), (stop - start) * Ho * Wo
+                if self.activation == "relu":  # the mask, chunk by chunk, in cache
+                    masked = self.buffer(f"masked{slot}", (size * Ho * Wo, Fn), dtype, like=x)
+                    g = np.multiply(g, self.out[start:stop].reshape(-1, Fn) > 0, out=masked[:m])
+                if db is not None:  # Σ g as a matrix-vector product: BLAS is several times
+                    ones = self.buffer(f"ones{slot}", (1, size * Ho * Wo), dtype, like=x)
+                    ones[...] = 1   # faster than NumPy's sum down columns
+                    db += (ones[:, :m] @ g)[0]
+                if want_dW:
+                    cols = self.buffer(f"cols{slot}", window_shape, dtype, like=x)[:stop - start]
+                    unfold(x[start:stop], kh, kw, sh, sw, top, left, cols)
+                    dW += cols.reshape(m, -1).T @ g
+                if want_dx:
+                    dcols = self.buffer(f"dcols{slot}", window_shape, dtype, like=x)[:stop - start]
+                    np.matmul(g, W2.T, out=dcols.reshape(m, -1))
+                    fold(dcols, sh, sw, top, left, dx[start:stop])
+            return dW, db
+        parts = split(work, shares)
+        dW = sum(p[0] for p in parts[1:]) + parts[0][0] if want_dW else None
+        db = sum(p[1] for p in parts[1:]) + parts[0][1] if self.has_bias else None
         dW = dW.reshape(W.shape) if want_dW else None
         return (dx, dW) if db is None else (dx, dW, db)
 
@@ -223,7 +250,6 @@ class MaxPool2DNode(_Windowed):
 
     formula = "max(window)"
     derivatives = ("1 at the winner",)
-    scratch = ("winner",)
 
     def __init__(self, pool_size=(2, 2), strides=None, padding="valid", name=None):
         pool = _pair(pool_size, "pool_size")
@@ -236,14 +262,16 @@ class MaxPool2DNode(_Windowed):
     def forward(self, x):
         Ho, Wo, top, _, left, _ = self.plan(x)
         out = np.empty((x.shape[0], Ho, Wo, x.shape[3]), dtype=x.dtype, like=x)
-        winner = self.buffer("winner", out.shape, np.int32, like=x)
-        kernel("max_pool_forward", x)(x, *self.window, *self.strides, top, left, out, winner)
+        winner = self.buffer("winner", out.shape, np.int32, like=x)  # read by backward
+        pool = kernel("max_pool_forward", x)
+        self.by_images(lambda x, out, winner: pool(x, *self.window, *self.strides, top, left, out, winner),
+                       x, out, winner)
         self.x_shape, self.offsets = x.shape, (top, left)
         return out
 
     def backward(self, grad):
         dx = np.zeros(self.x_shape, dtype=grad.dtype, like=grad)
-        kernel("max_pool_backward", grad)(grad, self.winner, dx)
+        self.by_images(kernel("max_pool_backward", grad), grad, self.buffers["winner"], dx)
         return (dx,)
 
     def expand(self, x):
@@ -277,13 +305,15 @@ class AvgPool2DNode(_Windowed):
     def forward(self, x):
         Ho, Wo, top, _, left, _ = self.plan(x)
         out = np.empty((x.shape[0], Ho, Wo, x.shape[3]), dtype=x.dtype, like=x)
-        kernel("avg_pool_forward", x)(x, *self.window, *self.strides, top, left, out)
+        pool = kernel("avg_pool_forward", x)
+        self.by_images(lambda x, out: pool(x, *self.window, *self.strides, top, left, out), x, out)
         self.x_shape, self.offsets = x.shape, (top, left)
         return out
 
     def backward(self, grad):
         dx = np.zeros(self.x_shape, dtype=grad.dtype, like=grad)
-        kernel("avg_pool_backward", grad)(grad, *self.window, *self.strides, *self.offsets, dx)
+        unpool = kernel("avg_pool_backward", grad)
+        self.by_images(lambda grad, dx: unpool(grad, *self.window, *self.strides, *self.offsets, dx), grad, dx)
         return (dx,)
 
     def expand(self, x):

@@ -7,12 +7,13 @@ The arithmetic then runs in BLAS; these loops only copy. Padding is never
 materialised: windows reaching outside the input read zeros (unfold) or drop
 their contribution (fold).
 
-Serial loops: next to NumPy's multithreaded BLAS, Numba threads would compete
-for the same two cores (see kernels/cpu/optimizers.py).
+Serial loops, without the GIL: the convolution node runs one per core on
+different images (kernels/threads.py); Numba's own threads would compete with
+them and with BLAS for the same cores.
 """
 from ..jit import njit
 
-kernel = njit(error_model="numpy")
+kernel = njit(error_model="numpy", nogil=True)
 
 
 @kernel

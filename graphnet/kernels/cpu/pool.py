@@ -7,7 +7,7 @@ Keras does.
 """
 from ..jit import njit
 
-kernel = njit(error_model="numpy")
+kernel = njit(error_model="numpy", nogil=True)  # nogil: threads.split runs them side by side
 
 
 @kernel
