@@ -15,6 +15,7 @@ import numpy as np
 
 from ..core import Node, ShapeError
 from ..kernels.dispatch import kernel
+from ..kernels.threads import split, workers
 from ..ops import functional as F
 from ..ops.shape import Reshape
 from ..ops.tensor import apply, constant
@@ -64,9 +65,35 @@ class RecurrentNode(Node):
     def step_gradient_norms(self):
         """|dL/dz_t| for each time step t of the last backward: how much gradient
         reached each step (vanishing or exploding over time shows here). Computed
-        when asked, from the pre-activation gradients the backward kept."""
-        dz = self.step_grads
-        return np.sqrt(np.einsum("tbk,tbk->t", dz, dz, dtype=np.float64))
+        when asked, from the pre-activation gradients the backward kept (one
+        array per lane)."""
+        squares = sum(np.einsum("tbk,tbk->t", dz, dz, dtype=np.float64) for dz in self.step_grads)
+        return np.sqrt(squares)
+
+    ROWS_PER_LANE = 8  # below this, splitting the batch costs more than it saves
+
+    def in_lanes(self, run, B, like):
+        """``[run(rows) for each lane]``: the batch cut into one slice of rows (a lane)
+        per thread, run side by side. Sequences are independent, so each lane goes
+        through everything on its own: its input projection, the whole recurrence,
+        its share of the weight gradients, all with single-threaded BLAS. Two
+        half-batch products side by side beat one product threaded inside BLAS,
+        whose worker would spin between the steps. Forward keeps the lanes for backward."""
+        n = max(1, min(workers(), B // self.ROWS_PER_LANE)) if isinstance(like, np.ndarray) else 1
+        cuts = [B * k // n for k in range(n + 1)]
+        self.lanes = [slice(a, b) for a, b in zip(cuts, cuts[1:])]
+        return split(lambda _, rows: run(rows), self.lanes)
+
+    def each_lane(self, run):
+        """``[run(k, rows) for each lane of the last forward]``, side by side."""
+        return split(run, self.lanes)
+
+    def gather(self, parts, x_shape, h0_shape):
+        """Sums the lanes' weight gradients; dx and dh0 come in rows."""
+        dW, dU, db = (sum(p[i] for p in parts[1:]) + parts[0][i] if self.wants(i + 1) else None
+                      for i in range(3))
+        dh0 = _reduce_to(_rows([p[3] for p in parts]), h0_shape) if self.wants(4) else None
+        return dW, dU, db, dh0
 
     def initial(self, h0, B, H, dtype):
         return np.ascontiguousarray(np.broadcast_to(h0, (B, H)), dtype=dtype, like=h0)
@@ -108,41 +135,53 @@ class SimpleRNNNode(RecurrentNode):
     def forward(self, x, W, U, b, h0):
         B, T, D, H = self.check(x, W, U)
         dtype = np.result_type(x, W)
-        xt = _time_major(x)
-        z_in = (xt.reshape(T * B, D) @ W).reshape(T, B, H) + b
-        hs = np.empty((T, B, H), dtype, like=x)
         mask = self.recurrent_mask(B, H, dtype, like=x)
-        h = start = self.initial(h0, B, H, dtype)
-        z, step = np.empty((B, H), dtype, like=x), kernel("rnn_forward_step", x)
-        for t in range(T):
-            np.matmul(h if mask is None else h * mask, U, out=z)
-            z += z_in[t]
-            step(z, hs[t])
-            h = hs[t]
-        self.cache = (xt, W, U, hs, start, mask, np.shape(h0))
-        return np.swapaxes(hs, 0, 1)
+        start, step = self.initial(h0, B, H, dtype), kernel("rnn_forward_step", x)
+        out = np.empty((B, T, H), dtype, like=x)
+
+        def run(rows):
+            xt = _time_major(x[rows])
+            z_in = _project(xt, W, b)
+            hs = np.empty(z_in.shape, dtype, like=x)
+            h, m = start[rows], None if mask is None else mask[rows]
+            z = np.empty(h.shape, dtype, like=x)
+            for t in range(T):
+                np.matmul(h if m is None else h * m, U, out=z)
+                z += z_in[t]
+                step(z, hs[t])
+                h = hs[t]
+            out[rows] = np.swapaxes(hs, 0, 1)
+            return xt, hs, start[rows], m
+        self.cache = (self.in_lanes(run, B, x), x.shape, W, U, np.shape(h0))
+        return out
 
     def backward(self, grad):
-        xt, W, U, hs, start, mask, h0_shape = self.cache
-        h_prev = self.previous_states(start, hs, mask)
-        T, B, H = hs.shape
-        g = _time_major(grad)
-        dz, dh_next = np.empty_like(hs), np.zeros((B, H), hs.dtype, like=hs)
-        step, UT = kernel("rnn_backward_step", hs), np.ascontiguousarray(U.T, like=U)  # BLAS prefers it laid out
-        for t in range(T - 1, -1, -1):
-            step(g[t], dh_next, hs[t], dz[t])
-            np.matmul(dz[t], UT, out=dh_next)
-            if mask is not None:
-                dh_next *= mask
-        self.step_grads = dz
-        return _weight_grads(self, xt, W, h_prev, dz, dz, dz.sum(axis=(0, 1)), dh_next, h0_shape)
+        lanes, x_shape, W, U, h0_shape = self.cache
+        step, UT = kernel("rnn_backward_step", grad), np.ascontiguousarray(U.T, like=U)  # BLAS prefers it laid out
+        dx = np.empty(x_shape, grad.dtype, like=grad) if self.wants(0) else None
+
+        def run(k, rows):
+            xt, hs, start, m = lanes[k]
+            g = _time_major(grad[rows])
+            dz, dh_next = np.empty_like(hs), np.zeros(start.shape, hs.dtype, like=hs)
+            for t in range(hs.shape[0] - 1, -1, -1):
+                step(g[t], dh_next, hs[t], dz[t])
+                np.matmul(dz[t], UT, out=dh_next)
+                if m is not None:
+                    dh_next *= m
+            h_prev = self.previous_states(start, hs, m)
+            return _lane_grads(self, rows, xt, W, h_prev, dz, dz, dz.sum(axis=(0, 1)), dh_next, dx), dz
+        parts = self.each_lane(run)
+        self.step_grads = [dz for _, dz in parts]
+        return (dx,) + self.gather([p for p, _ in parts], x_shape, h0_shape)
 
     @staticmethod
     def examples(rng):
         x, W, U, b, h0 = rng.normal(size=(2, 5, 3)), rng.normal(size=(3, 4)), rng.normal(size=(4, 4)) * 0.5, \
             rng.normal(size=(4,)), rng.normal(size=(2, 4))
         return [(SimpleRNNNode(), (x, W, U, b, h0)),
-                (SimpleRNNNode(recurrent_dropout=0.3, freeze_mask=True), (x, W, U, b, h0[:1]))]
+                (SimpleRNNNode(recurrent_dropout=0.3, freeze_mask=True), (x, W, U, b, h0[:1])),
+                (SimpleRNNNode(), (rng.normal(size=(17, 3, 2)), W[:2], U, b, h0[:1]))]
 
 
 class LSTMNode(RecurrentNode):
@@ -163,42 +202,53 @@ class LSTMNode(RecurrentNode):
     def forward(self, x, W, U, b, h0, c0):
         B, T, D, H = self.check(x, W, U)
         dtype = np.result_type(x, W)
-        xt = _time_major(x)
-        xz = (xt.reshape(T * B, D) @ W).reshape(T, B, 4 * H)
-        xz += b
-        hs, cs, tanh_c = (np.empty((T, B, H), dtype, like=x) for _ in range(3))
-        gates = np.empty((T, B, 4 * H), dtype, like=x)
         mask = self.recurrent_mask(B, H, dtype, like=x)
-        h, c = start, c_start = self.initial(h0, B, H, dtype), self.initial(c0, B, H, dtype)
-        hz, step = np.empty((B, 4 * H), dtype, like=x), kernel("lstm_forward_step", x)
-        for t in range(T):
-            np.matmul(h if mask is None else h * mask, U, out=hz)
-            step(xz[t], hz, c, gates[t], cs[t], tanh_c[t], hs[t])
-            h, c = hs[t], cs[t]
-        self.cache = (xt, W, U, gates, hs, cs, tanh_c, start, mask, c_start, np.shape(h0), np.shape(c0))
-        return np.swapaxes(np.concatenate([hs, cs], axis=2), 0, 1)
+        start, c_start = self.initial(h0, B, H, dtype), self.initial(c0, B, H, dtype)
+        step = kernel("lstm_forward_step", x)
+        out = np.empty((B, T, 2 * H), dtype, like=x)
+
+        def run(rows):
+            xt = _time_major(x[rows])
+            xz = _project(xt, W, b)
+            n = xt.shape[1]
+            gates = np.empty((T, n, 4 * H), dtype, like=x)
+            hs, cs, tanh_c = (np.empty((T, n, H), dtype, like=x) for _ in range(3))
+            h, c, m = start[rows], c_start[rows], None if mask is None else mask[rows]
+            hz = np.empty((n, 4 * H), dtype, like=x)
+            for t in range(T):
+                np.matmul(h if m is None else h * m, U, out=hz)
+                step(xz[t], hz, c, gates[t], cs[t], tanh_c[t], hs[t])
+                h, c = hs[t], cs[t]
+            out[rows, :, :H], out[rows, :, H:] = np.swapaxes(hs, 0, 1), np.swapaxes(cs, 0, 1)
+            return xt, gates, hs, cs, tanh_c, start[rows], c_start[rows], m
+        self.cache = (self.in_lanes(run, B, x), x.shape, W, U, np.shape(h0), np.shape(c0))
+        return out
 
     def backward(self, grad):
-        xt, W, U, gates, hs, cs, tanh_c, start, mask, c0, h0_shape, c0_shape = self.cache
-        h_prev = self.previous_states(start, hs, mask)
-        T, B, H = cs.shape
-        # the gradients reaching h and c, each contiguous: the step kernel vectorises only
-        # over contiguous rows (slices of one array would be about four times slower)
-        gh, gc = _time_major(grad[..., :H]), _time_major(grad[..., H:])
-        dz = np.empty_like(gates)
-        dh_next, dc_next, dc_prev = (np.zeros((B, H), cs.dtype, like=cs) for _ in range(3))
-        step, UT = kernel("lstm_backward_step", cs), np.ascontiguousarray(U.T, like=U)
-        for t in range(T - 1, -1, -1):
-            step(gh[t], gc[t], dh_next, dc_next, gates[t], cs[t - 1] if t else c0,
-                 tanh_c[t], dz[t], dc_prev)
-            dc_next, dc_prev = dc_prev, dc_next
-            np.matmul(dz[t], UT, out=dh_next)
-            if mask is not None:
-                dh_next *= mask
-        self.step_grads = dz
-        grads = _weight_grads(self, xt, W, h_prev, dz, dz, dz.sum(axis=(0, 1)), dh_next, h0_shape)
-        dc0 = _reduce_to(dc_next, c0_shape) if self.wants(5) else None
-        return grads + (dc0,)
+        lanes, x_shape, W, U, h0_shape, c0_shape = self.cache
+        H = U.shape[0]
+        step, UT = kernel("lstm_backward_step", grad), np.ascontiguousarray(U.T, like=U)
+        dx = np.empty(x_shape, grad.dtype, like=grad) if self.wants(0) else None
+
+        def run(k, rows):
+            xt, gates, hs, cs, tanh_c, start, c0, m = lanes[k]
+            # the gradients reaching h and c, each contiguous: the step kernel vectorises
+            # only over contiguous rows (slices of one array would be about four times slower)
+            gh, gc = _time_major(grad[rows, :, :H]), _time_major(grad[rows, :, H:])
+            dz = np.empty_like(gates)
+            dh_next, dc_next, dc_prev = (np.zeros(start.shape, cs.dtype, like=cs) for _ in range(3))
+            for t in range(cs.shape[0] - 1, -1, -1):
+                step(gh[t], gc[t], dh_next, dc_next, gates[t], cs[t - 1] if t else c0, tanh_c[t], dz[t], dc_prev)
+                dc_next, dc_prev = dc_prev, dc_next
+                np.matmul(dz[t], UT, out=dh_next)
+                if m is not None:
+                    dh_next *= m
+            h_prev = self.previous_states(start, hs, m)
+            return _lane_grads(self, rows, xt, W, h_prev, dz, dz, dz.sum(axis=(0, 1)), dh_next, dx), dz, dc_next
+        parts = self.each_lane(run)
+        self.step_grads = [dz for _, dz, _ in parts]
+        dc0 = _reduce_to(_rows([dc for _, _, dc in parts]), c0_shape) if self.wants(5) else None
+        return (dx,) + self.gather([p for p, _, _ in parts], x_shape, h0_shape) + (dc0,)
 
     def expand(self, x, W, U, b, h0, c0):
         return super().expand(x, W, U, b, h0, c0)
@@ -209,7 +259,8 @@ class LSTMNode(RecurrentNode):
             rng.normal(size=(8,))
         h0, c0 = rng.normal(size=(2, 2)), rng.normal(size=(2, 2))
         return [(LSTMNode(), (x, W, U, b, h0, c0)),
-                (LSTMNode(recurrent_dropout=0.3, freeze_mask=True), (x, W, U, b, h0[:1], c0[:1]))]
+                (LSTMNode(recurrent_dropout=0.3, freeze_mask=True), (x, W, U, b, h0[:1], c0[:1])),
+                (LSTMNode(), (rng.normal(size=(17, 3, 3)), W, U, b, h0[:1], c0[:1]))]
 
 
 class GRUNode(RecurrentNode):
@@ -233,42 +284,55 @@ class GRUNode(RecurrentNode):
         if b.shape != (2, 3 * H):
             raise ShapeError(f"{self!r} needs a bias of shape {(2, 3 * H)}, got {b.shape}")
         dtype = np.result_type(x, W)
-        xt = _time_major(x)
-        xz = (xt.reshape(T * B, D) @ W).reshape(T, B, 3 * H) + b[0]
-        hs, h_before = np.empty((T, B, H), dtype, like=x), np.empty((T, B, H), dtype, like=x)
-        gates, hz = np.empty((T, B, 3 * H), dtype, like=x), np.empty((T, B, 3 * H), dtype, like=x)
         mask = self.recurrent_mask(B, H, dtype, like=x)
-        # h_before: the h_{t-1} that z multiplies; h_prev: what U multiplies (masked, with
-        # recurrent dropout; otherwise the same array, not a second copy).
-        h_prev = h_before if mask is None else np.empty((T, B, H), dtype, like=x)
-        h, step = self.initial(h0, B, H, dtype), kernel("gru_forward_step", x)
-        for t in range(T):
-            h_before[t] = h
-            if mask is not None:
-                np.multiply(h, mask, out=h_prev[t])
-            np.matmul(h_prev[t], U, out=hz[t])
-            hz[t] += b[1]
-            step(xz[t], hz[t], h, gates[t], hs[t])
-            h = hs[t]
-        self.cache = (xt, W, U, gates, hz, h_before, h_prev, mask, np.shape(h0))
-        return np.swapaxes(hs, 0, 1)
+        start, step = self.initial(h0, B, H, dtype), kernel("gru_forward_step", x)
+        out = np.empty((B, T, H), dtype, like=x)
+
+        def run(rows):
+            xt = _time_major(x[rows])
+            xz = _project(xt, W, b[0])
+            n, m = xt.shape[1], None if mask is None else mask[rows]
+            hs, h_before = np.empty((T, n, H), dtype, like=x), np.empty((T, n, H), dtype, like=x)
+            gates, hz = np.empty((T, n, 3 * H), dtype, like=x), np.empty((T, n, 3 * H), dtype, like=x)
+            # h_before: the h_{t-1} that z multiplies; h_prev: what U multiplies (masked, with
+            # recurrent dropout; otherwise the same array, not a second copy).
+            h_prev = h_before if m is None else np.empty((T, n, H), dtype, like=x)
+            h = start[rows]
+            for t in range(T):
+                h_before[t] = h
+                if m is not None:
+                    np.multiply(h, m, out=h_prev[t])
+                np.matmul(h_prev[t], U, out=hz[t])
+                hz[t] += b[1]
+                step(xz[t], hz[t], h, gates[t], hs[t])
+                h = hs[t]
+            out[rows] = np.swapaxes(hs, 0, 1)
+            return xt, gates, hz, h_before, h_prev, m
+        self.cache = (self.in_lanes(run, B, x), x.shape, W, U, np.shape(h0))
+        return out
 
     def backward(self, grad):
-        xt, W, U, gates, hz, h_before, h_prev, mask, h0_shape = self.cache
-        T, B, H = h_before.shape
-        g = _time_major(grad)
-        dxz, dhz = np.empty_like(gates), np.empty_like(gates)
-        dh_next, dh_direct = np.zeros((B, H), gates.dtype, like=gates), np.empty((B, H), gates.dtype, like=gates)
-        step, UT = kernel("gru_backward_step", gates), np.ascontiguousarray(U.T, like=U)
-        for t in range(T - 1, -1, -1):
-            step(g[t], dh_next, gates[t], hz[t], h_before[t], dxz[t], dhz[t], dh_direct)
-            np.matmul(dhz[t], UT, out=dh_next)
-            if mask is not None:
-                dh_next *= mask
-            dh_next += dh_direct
-        self.step_grads = dxz
-        db = np.stack([dxz.sum(axis=(0, 1)), dhz.sum(axis=(0, 1))])
-        return _weight_grads(self, xt, W, h_prev, dxz, dhz, db, dh_next, h0_shape)
+        lanes, x_shape, W, U, h0_shape = self.cache
+        step, UT = kernel("gru_backward_step", grad), np.ascontiguousarray(U.T, like=U)
+        dx = np.empty(x_shape, grad.dtype, like=grad) if self.wants(0) else None
+
+        def run(k, rows):
+            xt, gates, hz, h_before, h_prev, m = lanes[k]
+            g = _time_major(grad[rows])
+            dxz, dhz = np.empty_like(gates), np.empty_like(gates)
+            dh_next = np.zeros(h_before[0].shape, gates.dtype, like=gates)
+            dh_direct = np.empty_like(dh_next)
+            for t in range(gates.shape[0] - 1, -1, -1):
+                step(g[t], dh_next, gates[t], hz[t], h_before[t], dxz[t], dhz[t], dh_direct)
+                np.matmul(dhz[t], UT, out=dh_next)
+                if m is not None:
+                    dh_next *= m
+                dh_next += dh_direct
+            db = np.stack([dxz.sum(axis=(0, 1)), dhz.sum(axis=(0, 1))])
+            return _lane_grads(self, rows, xt, W, h_prev, dxz, dhz, db, dh_next, dx), dxz
+        parts = self.each_lane(run)
+        self.step_grads = [dxz for _, dxz in parts]
+        return (dx,) + self.gather([p for p, _ in parts], x_shape, h0_shape)
 
     @staticmethod
     def examples(rng):
@@ -276,26 +340,40 @@ class GRUNode(RecurrentNode):
             rng.normal(size=(2, 6))
         h0 = rng.normal(size=(2, 2))
         return [(GRUNode(), (x, W, U, b, h0)),
-                (GRUNode(recurrent_dropout=0.3, freeze_mask=True), (x, W, U, b, h0[:1]))]
+                (GRUNode(recurrent_dropout=0.3, freeze_mask=True), (x, W, U, b, h0[:1])),
+                (GRUNode(), (rng.normal(size=(17, 3, 3)), W, U, b, h0[:1]))]
 
 
 def _reduce_to(grad, shape):
     return grad.sum(axis=0, keepdims=True) if shape[0] == 1 and grad.shape[0] != 1 else grad
 
 
-def _weight_grads(node, xt, W, h_prev, dz_input, dz_recurrent, db, dh0, h0_shape):
-    """The gradients gathered over all steps at once: one product each."""
-    T, B, D = xt.shape
+def _project(xt, W, b):
+    """x_t W + b for every step of a lane at once: one matrix product."""
+    T, n, D = xt.shape
+    z = (xt.reshape(T * n, D) @ W).reshape(T, n, W.shape[1])
+    z += b
+    return z
+
+
+def _rows(parts):
+    """The lanes' (rows, ...) arrays, back in one batch."""
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _lane_grads(node, rows, xt, W, h_prev, dz_input, dz_recurrent, db, dh0, dx):
+    """A lane's share of the weight gradients, gathered over all its steps at once:
+    one product each. Its rows of dx are written in place."""
+    T, n, D = xt.shape
     G = dz_input.shape[2]
-    dx = dW = dU = None
-    if node.wants(0):
-        dx = np.swapaxes((dz_input.reshape(T * B, G) @ W.T).reshape(T, B, D), 0, 1)
+    dW = dU = None
+    if dx is not None:
+        dx[rows] = np.swapaxes((dz_input.reshape(T * n, G) @ W.T).reshape(T, n, D), 0, 1)
     if node.wants(1):
-        dW = xt.reshape(T * B, D).T @ dz_input.reshape(T * B, G)
+        dW = xt.reshape(T * n, D).T @ dz_input.reshape(T * n, G)
     if node.wants(2):
-        dU = h_prev.reshape(T * B, -1).T @ dz_recurrent.reshape(T * B, G)
-    dh0 = _reduce_to(dh0, h0_shape) if node.wants(4) else None
-    return dx, dW, dU, (db if node.wants(3) else None), dh0
+        dU = h_prev.reshape(T * n, -1).T @ dz_recurrent.reshape(T * n, G)
+    return dW, dU, db, dh0
 
 
 # --- one step, for the unrolled view ---------------------------------------------------
