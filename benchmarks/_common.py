@@ -56,24 +56,30 @@ def first_call(make):
     return step, time.perf_counter() - start
 
 
-def compare(ours, theirs, rounds=5, repeat=5, pause=0.3):
+def settle(fn, seconds):
+    """Call ``fn`` untimed for about ``seconds``: long enough for the other library's
+    idle threads to stop spinning (OpenBLAS's spin for about 0.1 s after a product)
+    while this machine stays busy (after a sleep, a virtual machine runs slower
+    for tens of milliseconds)."""
+    end = time.perf_counter() + seconds
+    fn()
+    while time.perf_counter() < end:
+        fn()
+
+
+def compare(ours, theirs, rounds=5, repeat=5, settle_s=0.2):
     """Time ``ours`` and ``theirs`` (or only ours, if theirs is None) in alternating rounds
-    of ``repeat`` runs, pausing between turns so each library's thread pool (OpenBLAS's,
-    OpenMP's) has gone to sleep before the other runs. Alternating makes both sides see
-    the same machine: on shared 2-core machines speed drifts by tens of percent within
-    a minute. Returns (our median, their median, the median of the rounds' ratios)."""
+    of ``repeat`` runs, each round's turn first settling (see ``settle``). Alternating
+    makes both sides see the same machine: on shared 2-core machines speed drifts by
+    tens of percent within a minute. Returns (our median, their median, the median of
+    the rounds' ratios)."""
     mine, yours, ratios = [], [], []
-    for fn in filter(None, (theirs, ours)):  # warm-up: PyTorch's first dozen calls run slow
-        timeit(fn, 2 * repeat, warmup=0)
-        time.sleep(pause)
     for _ in range(rounds):
         if theirs is not None:
-            theirs()
+            settle(theirs, settle_s)
             yours.append(timeit(theirs, repeat, warmup=0)[0])
-            time.sleep(pause)
-        ours()
+        settle(ours, settle_s)
         mine.append(timeit(ours, repeat, warmup=0)[0])
-        time.sleep(pause)
         if theirs is not None:
             ratios.append(mine[-1] / yours[-1])
     if theirs is None:
