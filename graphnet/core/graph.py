@@ -2,7 +2,7 @@
 import copy
 import gc
 import itertools
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import numpy as np
 
@@ -10,6 +10,7 @@ from . import events
 from .errors import GraphError, OperandError, ShapeError, check_finite, node_failed, trapping
 from .variable import Variable
 from ..kernels.dispatch import as_array
+from ..kernels.threads import one_blas_thread
 
 
 _backward_stamps = itertools.count(1)  # tells one backward's gradients from another's
@@ -79,6 +80,7 @@ class Graph:
         # Until its first replay, the graph shares its nodes (and their caches)
         # with the eager tensors it was built from; see _take_nodes.
         self._owns_nodes = False
+        self._splits = None  # whether a node splits its work (see _blas_policy)
         # Versions let drawings tell current gradients from stale ones.
         self.forward_version = 0
         self.backward_version = None
@@ -144,17 +146,18 @@ class Graph:
                                         "constants) take new values")
                 values[i] = _as_feed(new, values[i], self.variables[i])
         trap, observed = trapping(), events.active()
-        for k, (node, ins, out) in enumerate(self.steps):
-            args = [values[j] for j in ins]
-            try:
-                values[out] = node.forward(*args)
-            except Exception as exc:
-                raise node_failed(node, args, exc) from exc
-            if trap:
-                check_finite(node, "forward", "output", values[out])
-            if observed:
-                events.emit(events.StepEvent("forward", k, node, tuple(args), values[out],
-                                             slots=ins + (out,)))
+        with self._blas_policy():
+            for k, (node, ins, out) in enumerate(self.steps):
+                args = [values[j] for j in ins]
+                try:
+                    values[out] = node.forward(*args)
+                except Exception as exc:
+                    raise node_failed(node, args, exc) from exc
+                if trap:
+                    check_finite(node, "forward", "output", values[out])
+                if observed:
+                    events.emit(events.StepEvent("forward", k, node, tuple(args), values[out],
+                                                 slots=ins + (out,)))
         self.forward_version += 1
         return self.output_values()
 
@@ -193,8 +196,15 @@ class Graph:
         variable's ``.grad``; with ``accumulate=True`` they are added to what the
         variables already hold (for gradients summed over several graphs).
         """
-        with _collector_paused():
+        with _collector_paused(), self._blas_policy():
             return self._backward(seed, accumulate)
+
+    def _blas_policy(self):
+        """BLAS held to one thread when some node splits its work over the cores
+        itself (see kernels/threads.py); otherwise BLAS keeps its own threads."""
+        if self._splits is None:  # the nodes never change kind: look once
+            self._splits = any(node.splits_work for node, _, _ in self.steps)
+        return one_blas_thread() if self._splits else nullcontext()
 
     def _backward(self, seed, accumulate):
         values = self.values

@@ -35,6 +35,9 @@ class Node:
     # Attributes holding reusable work buffers: a copy of the node (a graph's
     # replay copy, say) must get its own, or two nodes would write one array.
     scratch = ()
+    # True for nodes that deal their work to the cores themselves (kernels/threads.py):
+    # graphs holding one run BLAS single-threaded.
+    splits_work = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -9,14 +9,24 @@ share a physical one it slows the loop down as well. Splitting the batch instead
 keeps every core on real work. Measured on 2 cores, a convolution's forward and
 backward: 25 ms this way against 31 ms with BLAS threading each product.
 
+A BLAS worker keeps spinning for about 0.1 s after its last product, so one
+threaded product anywhere in a training step would spin through every split
+after it. A graph with nodes that split their work (``splits_work``) therefore
+runs with BLAS held to one thread throughout (``one_blas_thread``). Graphs
+without them (an MLP) keep BLAS's own threads: splitting a product of a few
+million multiply-adds across Python threads costs more than it saves.
+
 ``GRAPHNET_THREADS=1`` runs everything on the calling thread (with BLAS's own
 threads, as plain NumPy would).
 """
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
-_state = threading.local()  # in_worker: set on pool threads (no nested splitting)
+import numpy as np
+
+_state = threading.local()  # in_worker: a pool thread (no nested splitting); held: BLAS at one thread
 _pool, _blas = [None], [None]
 _lock = threading.Lock()
 
@@ -40,6 +50,21 @@ def _blas_controller():
     return _blas[0]
 
 
+@contextmanager
+def one_blas_thread():
+    """Holds BLAS to one thread for the block, when graphnet splits work itself
+    (more than one worker). Nested blocks cost nothing."""
+    if workers() == 1 or getattr(_state, "held", False):
+        yield
+        return
+    _state.held = True
+    try:
+        with _blas_controller().limit(limits=1, user_api="blas"):
+            yield
+    finally:
+        _state.held = False
+
+
 def split(work, shares):
     """``[work(slot, share) for slot, share in enumerate(shares)]``, the calls running
     side by side on the pool's threads with BLAS held to one thread each. With one
@@ -48,11 +73,29 @@ def split(work, shares):
         return [work(0, shares[0])]
     with _lock:
         if _pool[0] is None:
-            _pool[0] = ThreadPoolExecutor(workers(), thread_name_prefix="graphnet",
+            _pool[0] = ThreadPoolExecutor(max(1, workers() - 1), thread_name_prefix="graphnet",
                                           initializer=_mark_worker)
-    with _blas_controller().limit(limits=1, user_api="blas"):
-        futures = [_pool[0].submit(work, slot, share) for slot, share in enumerate(shares)]
-        return [f.result() for f in futures]
+    with one_blas_thread():
+        futures = [_pool[0].submit(work, slot, share) for slot, share in enumerate(shares) if slot]
+        _state.in_worker = True  # the calling thread takes a share itself, unsplit
+        try:
+            first = work(0, shares[0])
+        finally:
+            _state.in_worker = False
+        return [first] + [f.result() for f in futures]
+
+
+# Handing a share to another thread costs about 0.1 ms on these machines (waking
+# it); work below about half a millisecond of one core stays on the calling thread.
+MIN_SPLIT_FLOPS = 5e7
+
+
+def cores_for(flops, like=None):
+    """How many threads a piece of work of ``flops`` operations should use (1 for
+    small work, and for GPU arrays)."""
+    if like is not None and not isinstance(like, np.ndarray):
+        return 1
+    return workers() if flops >= MIN_SPLIT_FLOPS else 1
 
 
 def deal(items, n):

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..core import Node, ShapeError
 from ..kernels.dispatch import kernel
-from ..kernels.threads import deal, split, workers
+from ..kernels.threads import cores_for, deal, split
 from ..ops import functional as F
 from ..ops.shape import Pad
 from ..ops.tensor import apply, constant
@@ -59,6 +59,7 @@ class _Windowed(Node):
         return Ho, Wo, top, bottom, left, right
 
     scratch = ("buffers",)
+    splits_work = True  # images dealt to the cores (kernels/threads.py)
 
     def buffer(self, name, shape, dtype, like):
         """A work array kept between calls (allocating it anew costs more than the copy),
@@ -81,7 +82,7 @@ class _Windowed(Node):
         """``run(*views)`` on the images of each thread's share of the batch, where the
         views are ``arrays`` (all batch-first) cut to that share."""
         N = arrays[0].shape[0]
-        n = workers() if isinstance(arrays[0], np.ndarray) else 1
+        n = cores_for(8 * max(a.size for a in arrays), like=arrays[0])  # memory-bound: a few operations a value
         cuts = [N * k // n for k in range(n + 1)]
         shares = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
         split(lambda _, share: run(*(a[share[0]:share[1]] for a in arrays)), shares)
@@ -152,7 +153,7 @@ class Conv2DNode(_Windowed):
         per_image = Ho * Wo * (kh * kw * C + Fn) * np.dtype(dtype).itemsize
         size = max(1, min(N, self.CHUNK_BYTES // per_image))
         chunks = [(start, min(start + size, N)) for start in range(0, N, size)]
-        return size, deal(chunks, workers() if isinstance(x, np.ndarray) else 1)
+        return size, deal(chunks, cores_for(2 * N * Ho * Wo * kh * kw * C * Fn, like=x))
 
     def forward(self, x, W, b=None):
         if W.ndim != 4 or x.ndim != 4 or x.shape[3] != W.shape[2]:

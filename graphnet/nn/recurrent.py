@@ -15,7 +15,7 @@ import numpy as np
 
 from ..core import Node, ShapeError
 from ..kernels.dispatch import kernel
-from ..kernels.threads import split, workers
+from ..kernels.threads import cores_for, split
 from ..ops import functional as F
 from ..ops.shape import Reshape
 from ..ops.tensor import apply, constant
@@ -34,6 +34,7 @@ class RecurrentNode(Node):
     abstract = True
     gates = 1        # blocks of ``units`` columns in W and U
     state_parts = 1  # h (and c) in the output
+    splits_work = True  # lanes of the batch dealt to the cores (in_lanes)
 
     def __init__(self, recurrent_dropout=0.0, training=True, freeze_mask=False, name=None):
         super().__init__(name)
@@ -72,14 +73,16 @@ class RecurrentNode(Node):
 
     ROWS_PER_LANE = 8  # below this, splitting the batch costs more than it saves
 
-    def in_lanes(self, run, B, like):
+    def in_lanes(self, run, x, U):
         """``[run(rows) for each lane]``: the batch cut into one slice of rows (a lane)
         per thread, run side by side. Sequences are independent, so each lane goes
         through everything on its own: its input projection, the whole recurrence,
         its share of the weight gradients, all with single-threaded BLAS. Two
         half-batch products side by side beat one product threaded inside BLAS,
         whose worker would spin between the steps. Forward keeps the lanes for backward."""
-        n = max(1, min(workers(), B // self.ROWS_PER_LANE)) if isinstance(like, np.ndarray) else 1
+        B, T, D = x.shape
+        work = 2 * B * T * (D + U.shape[0]) * U.shape[1]  # the products' operations, forward
+        n = max(1, min(cores_for(work, like=x), B // self.ROWS_PER_LANE))
         cuts = [B * k // n for k in range(n + 1)]
         self.lanes = [slice(a, b) for a, b in zip(cuts, cuts[1:])]
         return split(lambda _, rows: run(rows), self.lanes)
@@ -152,7 +155,7 @@ class SimpleRNNNode(RecurrentNode):
                 h = hs[t]
             out[rows] = np.swapaxes(hs, 0, 1)
             return xt, hs, start[rows], m
-        self.cache = (self.in_lanes(run, B, x), x.shape, W, U, np.shape(h0))
+        self.cache = (self.in_lanes(run, x, U), x.shape, W, U, np.shape(h0))
         return out
 
     def backward(self, grad):
@@ -221,7 +224,7 @@ class LSTMNode(RecurrentNode):
                 h, c = hs[t], cs[t]
             out[rows, :, :H], out[rows, :, H:] = np.swapaxes(hs, 0, 1), np.swapaxes(cs, 0, 1)
             return xt, gates, hs, cs, tanh_c, start[rows], c_start[rows], m
-        self.cache = (self.in_lanes(run, B, x), x.shape, W, U, np.shape(h0), np.shape(c0))
+        self.cache = (self.in_lanes(run, x, U), x.shape, W, U, np.shape(h0), np.shape(c0))
         return out
 
     def backward(self, grad):
@@ -308,7 +311,7 @@ class GRUNode(RecurrentNode):
                 h = hs[t]
             out[rows] = np.swapaxes(hs, 0, 1)
             return xt, gates, hz, h_before, h_prev, m
-        self.cache = (self.in_lanes(run, B, x), x.shape, W, U, np.shape(h0))
+        self.cache = (self.in_lanes(run, x, U), x.shape, W, U, np.shape(h0))
         return out
 
     def backward(self, grad):
