@@ -218,10 +218,10 @@ class LSTMNode(RecurrentNode):
             hs, cs, tanh_c = (np.empty((T, n, H), dtype, like=x) for _ in range(3))
             h, c, m = start[rows], c_start[rows], None if mask is None else mask[rows]
             hz = np.empty((n, 4 * H), dtype, like=x)
-            for t in range(T):
+            for xz_t, gates_t, c_t, tanh_t, h_t in zip(xz, gates, cs, tanh_c, hs):  # views, step by step
                 np.matmul(h if m is None else h * m, U, out=hz)
-                step(xz[t], hz, c, gates[t], cs[t], tanh_c[t], hs[t])
-                h, c = hs[t], cs[t]
+                step(xz_t, hz, c, gates_t, c_t, tanh_t, h_t)
+                h, c = h_t, c_t
             out[rows, :, :H], out[rows, :, H:] = np.swapaxes(hs, 0, 1), np.swapaxes(cs, 0, 1)
             return xt, gates, hs, cs, tanh_c, start[rows], c_start[rows], m
         self.cache = (self.in_lanes(run, x, U), x.shape, W, U, np.shape(h0), np.shape(c0))
