@@ -31,6 +31,15 @@ _pool, _blas = [None], [None]
 _lock = threading.Lock()
 
 
+def _forget_pool():
+    """A forked child has none of the parent's threads: it starts a pool of its own."""
+    _pool[0] = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
 def workers():
     """How many threads split a node's work (1: no splitting)."""
     if getattr(_state, "in_worker", False):
