@@ -4,9 +4,9 @@ each calling single-threaded BLAS and GIL-free Numba kernels.
 Why not let BLAS thread each matrix product, as NumPy does by default? Between
 products run single-threaded Numba loops (unfold, fold, gate math), and during
 them BLAS's idle worker thread spins on the other core, waiting for the next
-product: that core does nothing useful, and on virtual machines whose cores
-share a physical one it slows the loop down as well. Splitting the batch instead
-keeps every core on real work. Measured on 2 cores, a convolution's forward and
+product: that core does nothing useful, and on the virtual machines measured
+here it also slowed the loop down, in some processes twofold. Splitting the
+batch instead keeps every core on real work. Measured on 2 cores, a convolution's forward and
 backward: 25 ms this way against 31 ms with BLAS threading each product.
 
 A BLAS worker keeps spinning for about 0.1 s after its last product, so one
@@ -86,11 +86,11 @@ def split(work, shares):
                                           initializer=_mark_worker)
     with one_blas_thread():
         futures = [_pool[0].submit(work, slot, share) for slot, share in enumerate(shares) if slot]
-        _state.in_worker = True  # the calling thread takes a share itself, unsplit
-        try:
+        was_worker, _state.in_worker = getattr(_state, "in_worker", False), True
+        try:  # the calling thread takes a share itself, unsplit
             first = work(0, shares[0])
         finally:
-            _state.in_worker = False
+            _state.in_worker = was_worker
         return [first] + [f.result() for f in futures]
 
 

@@ -121,8 +121,11 @@ class Conv2DNode(_Windowed):
 
     The batch goes through in chunks whose unfolded rows fit in the CPU's cache:
     a whole batch of unfolded windows (tens of MB) would travel to memory and back
-    for every product. Backward unfolds each chunk again rather than keeping the
-    rows: recomputing a copy in cache is cheaper than storing and re-reading it.
+    for every product. Bias, ReLU, the ReLU mask and the bias gradient are applied
+    chunk by chunk too, while the chunk is in cache. Backward unfolds each chunk
+    again rather than keeping the rows: recomputing a copy in cache is cheaper
+    than storing and re-reading it. The chunks are dealt to one thread per core
+    (kernels/threads.py), each with its own buffers and share of dW and db.
     """
 
     formula = "σ(Σ window · W + b)"
