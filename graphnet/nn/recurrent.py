@@ -4,6 +4,8 @@ A recurrent layer applies one fused node for the whole sequence: the input
 projection of every step in one matrix product, then a loop over time with one
 small product (h U) and one compiled gate kernel per step; backward through time
 runs the loop in reverse and gathers the weight gradients in one product each.
+Sequences are independent, so large batches are cut into lanes, one per core,
+each running all of that on its own rows (``RecurrentNode.in_lanes``).
 ``expand()`` unrolls it: one cell node per time step, and each cell expands into
 its gates, so backpropagation through time can be drawn and stepped through.
 
