@@ -59,8 +59,10 @@ def _sigmoid(x):
     return HALF + HALF * _tanh(HALF * x)
 
 
-# Each kernel works row by row, in contiguous runs of one gate block at a time:
-# loops of that shape are what LLVM vectorises.
+# Each kernel works row by row, one gate block at a time, each block a slice
+# looped from 0: LLVM vectorises a loop like ``for k in range(H): out[k] = f(a[k])``,
+# but left a loop over ``range(2 * H, 3 * H)`` scalar (measured: the LSTM's gate
+# kernel took 9.3 us a step for 16 rows that way, 4 us with slices).
 
 # --- SimpleRNN: h = tanh(z) ----------------------------------------------------------
 
@@ -91,47 +93,48 @@ def lstm_forward_step(xz, hz, c_prev, gates, c, tanh_c, h):
     B, H = c.shape
     for b in range(B):
         xr, zr, gr = xz[b], hz[b], gates[b]
-        for k in range(2 * H):            # i and f
+        for k in range(2 * H):            # i and f: one sigmoid block
             gr[k] = _sigmoid(xr[k] + zr[k])
-        for k in range(2 * H, 3 * H):     # the candidate g
-            gr[k] = _tanh(xr[k] + zr[k])
-        for k in range(3 * H, 4 * H):     # o
-            gr[k] = _sigmoid(xr[k] + zr[k])
+        xg, zg, g = xr[2 * H:3 * H], zr[2 * H:3 * H], gr[2 * H:3 * H]
+        for k in range(H):                # the candidate g
+            g[k] = _tanh(xg[k] + zg[k])
+        xo, zo, o = xr[3 * H:], zr[3 * H:], gr[3 * H:]
+        for k in range(H):                # o
+            o[k] = _sigmoid(xo[k] + zo[k])
+        i, f = gr[:H], gr[H:2 * H]
         cp, cr, tr, hr = c_prev[b], c[b], tanh_c[b], h[b]
         for k in range(H):
-            cell = gr[H + k] * cp[k] + gr[k] * gr[2 * H + k]
+            cell = f[k] * cp[k] + i[k] * g[k]
             cr[k] = cell
             t = _tanh(cell)
             tr[k] = t
-            hr[k] = gr[3 * H + k] * t
+            hr[k] = o[k] * t
 
 
 @loop
 def lstm_backward_step(gh, gc, dh_next, dc_next, gates, c_prev, tanh_c, dz, dc_prev):
     """From the gradients reaching h and c at this step (from above, gh and gc,
     and from the next step), the pre-activation gradients dz and dc_prev.
-    dc_prev first holds dc, the gradient at this step's cell; each gate's block
-    of dz is then one contiguous loop."""
+    dc_prev first holds dc, the gradient at this step's cell."""
     B, H = c_prev.shape
     for b in range(B):
         gr, dzr, cp, tr = gates[b], dz[b], c_prev[b], tanh_c[b]
         ghr, gcr, dhn, dcn, dc = gh[b], gc[b], dh_next[b], dc_next[b], dc_prev[b]
+        i, f, g, o = gr[:H], gr[H:2 * H], gr[2 * H:3 * H], gr[3 * H:]
+        di, df, dg, do = dzr[:H], dzr[H:2 * H], dzr[2 * H:3 * H], dzr[3 * H:]
         for k in range(H):
             dh = ghr[k] + dhn[k]
-            t, o = tr[k], gr[3 * H + k]
-            dc[k] = gcr[k] + dcn[k] + dh * o * (1 - t * t)
-            dzr[3 * H + k] = dh * t * o * (1 - o)
+            t = tr[k]
+            dc[k] = gcr[k] + dcn[k] + dh * o[k] * (1 - t * t)
+            do[k] = dh * t * o[k] * (1 - o[k])
         for k in range(H):
-            i = gr[k]
-            dzr[k] = dc[k] * gr[2 * H + k] * i * (1 - i)
+            di[k] = dc[k] * g[k] * i[k] * (1 - i[k])
         for k in range(H):
-            f = gr[H + k]
-            dzr[H + k] = dc[k] * cp[k] * f * (1 - f)
+            df[k] = dc[k] * cp[k] * f[k] * (1 - f[k])
         for k in range(H):
-            g = gr[2 * H + k]
-            dzr[2 * H + k] = dc[k] * gr[k] * (1 - g * g)
+            dg[k] = dc[k] * i[k] * (1 - g[k] * g[k])
         for k in range(H):
-            dc[k] *= gr[H + k]
+            dc[k] *= f[k]
 
 
 # --- GRU (reset after the recurrent product, Keras' default): gates z, r, h ----------
@@ -143,14 +146,15 @@ def gru_forward_step(xz, hz, h_prev, gates, h):
     B, H = h.shape
     for b in range(B):
         xr, hzr, gr = xz[b], hz[b], gates[b]
-        for k in range(2 * H):            # z and r
+        for k in range(2 * H):            # z and r: one sigmoid block
             gr[k] = _sigmoid(xr[k] + hzr[k])
+        z, r, hh = gr[:H], gr[H:2 * H], gr[2 * H:]
+        xh, zh = xr[2 * H:], hzr[2 * H:]
         for k in range(H):                # the candidate
-            gr[2 * H + k] = _tanh(xr[2 * H + k] + gr[H + k] * hzr[2 * H + k])
+            hh[k] = _tanh(xh[k] + r[k] * zh[k])
         hp, hr = h_prev[b], h[b]
         for k in range(H):
-            z = gr[k]
-            hr[k] = z * hp[k] + (1 - z) * gr[2 * H + k]
+            hr[k] = z[k] * hp[k] + (1 - z[k]) * hh[k]
 
 
 @loop
@@ -161,15 +165,17 @@ def gru_backward_step(g, dh_next, gates, hz, h_prev, dxz, dhz, dh_prev):
     for b in range(B):
         gr, hzr, hp, dxr, dhr = gates[b], hz[b], h_prev[b], dxz[b], dhz[b]
         g_b, dn, dp = g[b], dh_next[b], dh_prev[b]
+        z, r, hh, zh = gr[:H], gr[H:2 * H], gr[2 * H:], hzr[2 * H:]
+        dxz_, dxr_, dxh = dxr[:H], dxr[H:2 * H], dxr[2 * H:]
+        dhz_, dhr_, dhh = dhr[:H], dhr[H:2 * H], dhr[2 * H:]
         for k in range(H):
-            z, r, hh = gr[k], gr[H + k], gr[2 * H + k]
             dh = g_b[k] + dn[k]
-            da_h = dh * (1 - z) * (1 - hh * hh)
-            da_z = dh * (hp[k] - hh) * z * (1 - z)
-            da_r = da_h * hzr[2 * H + k] * r * (1 - r)
-            dxr[k], dxr[H + k], dxr[2 * H + k] = da_z, da_r, da_h
-            dhr[k], dhr[H + k], dhr[2 * H + k] = da_z, da_r, da_h * r
-            dp[k] = dh * z
+            da_h = dh * (1 - z[k]) * (1 - hh[k] * hh[k])
+            da_z = dh * (hp[k] - hh[k]) * z[k] * (1 - z[k])
+            da_r = da_h * zh[k] * r[k] * (1 - r[k])
+            dxz_[k], dxr_[k], dxh[k] = da_z, da_r, da_h
+            dhz_[k], dhr_[k], dhh[k] = da_z, da_r, da_h * r[k]
+            dp[k] = dh * z[k]
 
 
 # --- Embedding ------------------------------------------------------------------------
