@@ -107,6 +107,17 @@ def cores_for(flops, like=None):
     return workers() if flops >= MIN_SPLIT_FLOPS else 1
 
 
+def row_slices(length, n):
+    """``range(length)`` cut into at most ``n`` contiguous, nearly equal, non-empty slices."""
+    cuts = [length * k // n for k in range(n + 1)]
+    return [slice(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def add_up(partials):
+    """The sum of the threads' partial results (the first one left unchanged)."""
+    return sum(partials[1:], partials[0])
+
+
 def deal(items, n):
     """``items`` dealt round-robin into at most ``n`` non-empty hands: neighbouring
     chunks go to different threads, so both finish at about the same time."""

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..core import Node, ShapeError
 from ..kernels.dispatch import kernel
-from ..kernels.threads import cores_for, split
+from ..kernels.threads import add_up, cores_for, row_slices, split
 from ..ops import functional as F
 from ..ops.shape import Reshape
 from ..ops.tensor import apply, constant
@@ -84,9 +84,7 @@ class RecurrentNode(Node):
         whose worker would spin between the steps. Forward keeps the lanes for backward."""
         B, T, D = x.shape
         work = 2 * B * T * (D + U.shape[0]) * U.shape[1]  # the products' operations, forward
-        n = max(1, min(cores_for(work, like=x), B // self.ROWS_PER_LANE))
-        cuts = [B * k // n for k in range(n + 1)]
-        self.lanes = [slice(a, b) for a, b in zip(cuts, cuts[1:])]
+        self.lanes = row_slices(B, max(1, min(cores_for(work, like=x), B // self.ROWS_PER_LANE)))
         return split(lambda _, rows: run(rows), self.lanes)
 
     def each_lane(self, run):
@@ -95,8 +93,7 @@ class RecurrentNode(Node):
 
     def gather(self, parts, x_shape, h0_shape):
         """Sums the lanes' weight gradients; dx and dh0 come in rows."""
-        dW, dU, db = (sum(p[i] for p in parts[1:]) + parts[0][i] if self.wants(i + 1) else None
-                      for i in range(3))
+        dW, dU, db = (add_up([p[i] for p in parts]) if self.wants(i + 1) else None for i in range(3))
         dh0 = _reduce_to(_rows([p[3] for p in parts]), h0_shape) if self.wants(4) else None
         return dW, dU, db, dh0
 
