@@ -37,6 +37,13 @@ class View:
     # Step indices whose backward has run (None: all of them, once gradients exist);
     # the step-through viewer needs it to reveal expanded composites' inner gradients.
     backward_done: Optional[set] = None
+    # Known values, gradients and statuses of expanded composites' inner graphs,
+    # by plan Level (a step-through frame knows them step by step); a Level not
+    # here is worked out from its parent's state.
+    inner: Optional[dict] = None
+    # The one sentence a gradient picture shows when there are no gradients to
+    # colour by: how to get them (a model: train it, or give a batch).
+    grad_hint: Optional[str] = None
 
     def but(self, **changes):
         return replace(self, **changes)
@@ -49,17 +56,23 @@ def register_adapter(kind, to_drawable):
     """Teach ``draw`` and ``Stepper`` a new kind of target.
 
     ``to_drawable(target)`` returns a Tensor, a list of Tensors, a Graph or a View.
+    It may also take the keywords ``batch`` (data the user gave to draw the target
+    on, e.g. a model's ``(x, y)``) and ``gradients`` (True when the picture shows
+    gradients); it is called with those it accepts.
     """
     _adapters.insert(0, (kind, to_drawable))
 
 
-def view_of(target, inputs=None):
+def view_of(target, inputs=None, batch=None, gradients=False):
     """The View that ``draw(target)`` draws."""
     if isinstance(target, View):
         return target
     for kind, to_drawable in _adapters:
         if isinstance(target, kind):
-            return view_of(to_drawable(target))
+            return view_of(to_drawable(target, **_accepted(to_drawable, batch=batch, gradients=gradients)))
+    if batch is not None:
+        raise TypeError(f"batch= is for targets that compute on data (a model); "
+                        f"a {type(target).__name__} already holds its values")
     if isinstance(target, Graph):
         return graph_view(target)
     if isinstance(target, Variable):
@@ -70,6 +83,21 @@ def view_of(target, inputs=None):
         return node_view(target, inputs)
     raise TypeError(f"cannot draw {type(target).__name__}: expected a Tensor, a list of "
                     "Tensors, a Graph or a Node (or register an adapter for it)")
+
+
+def _accepted(fn, **options):
+    """The keyword ``options`` that ``fn`` takes; a ``batch`` it cannot take is an error."""
+    try:
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        params = {}
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return options
+    taken = {k: v for k, v in options.items() if k in params}
+    if options.get("batch") is not None and "batch" not in taken:
+        raise TypeError(f"the adapter {getattr(fn, '__name__', fn)!r} draws without data: "
+                        "it takes no batch=")
+    return taken
 
 
 def graph_view(graph):

@@ -58,7 +58,7 @@ class Options:
 
 def draw(target, *, show=DEFAULT_SHOW, grad_flow=False, expand=False, max_nodes=250,
          max_fanout=8, heatmap=False, highlight=None, title=None, rankdir="LR",
-         inputs=None, grad_range=None):
+         inputs=None, grad_range=None, batch=None):
     """Draw ``target`` (a Tensor, list of Tensors, Graph or Node) as a graphviz.Digraph.
 
     show        what the boxes say, any of: 'name', 'shape', 'value', 'grad',
@@ -74,8 +74,9 @@ def draw(target, *, show=DEFAULT_SHOW, grad_flow=False, expand=False, max_nodes=
     highlight   a node (or its name) to pick out.
     inputs      for a lone Node: input values to draw it (and its expansion) with.
     grad_range  (low, high) magnitudes fixing the colour scale; default: the graph's own.
+    batch       data to draw the target on, for targets that compute (a model: (x, y)).
     """
-    view = view_of(target, inputs)
+    view = view_of(target, inputs, batch=batch, gradients=grad_flow or "grad" in show)
     unknown = set(show) - SHOW
     if unknown:
         raise ValueError(f"draw(show=...) knows {sorted(SHOW)}, not {sorted(unknown)}")

@@ -49,8 +49,8 @@ class Stepper:
     """
 
     def __init__(self, target, *, show=DEFAULT_SHOW, grad_flow=False, expand=False,
-                 max_nodes=None, max_fanout=8, heatmap=False, title=None):
-        base = view_of(target)
+                 max_nodes=None, max_fanout=8, heatmap=False, title=None, batch=None):
+        base = view_of(target, batch=batch, gradients=True)
         if base.schematic:
             raise TypeError("a lone Node has no values to step through: step through a "
                             "Tensor computed with it instead")
