@@ -1,17 +1,25 @@
 """The step-through page in a real headless browser: Debian's chromium driven by
-selenium through the system chromedriver (never a downloaded one). Without
-them the test skips, except under CI=true, where a skip would hide a failure."""
+selenium through the system chromedriver (never a downloaded one), at a
+1280x800 window, as a lecturer's projector shows it. Without them the tests
+skip, except under CI=true, where a skip would hide a failure.
+
+What is measured, on every frame of every page: the current node's smallest
+text is at least 11 CSS pixels high and its box lies inside the visible stage.
+"""
 import os
 import shutil
+import time
 
 import pytest
 
-import graphnet as gn
-from graphnet.viz import dot_available, write_walkthrough
+from graphnet.examples import backprop
+from graphnet.viz import Stepper, dot_available, write_walkthrough
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver") or (
     "/usr/bin/chromedriver" if os.path.exists("/usr/bin/chromedriver") else None)
+WINDOW = (1280, 800)
+READABLE_PX = 11
 
 
 def _unavailable():
@@ -45,72 +53,222 @@ def browser(tmp_path_factory):
                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    # The page's own size, whatever the headless window's frame takes.
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": WINDOW[0], "height": WINDOW[1], "deviceScaleFactor": 1,
+                            "mobile": False})
     yield driver
     driver.quit()
 
 
+def open_page(driver, stepper, directory, motion=True):
+    """Open ``stepper``'s page; ``motion=False`` asks for reduced motion (the
+    camera then jumps instead of gliding: the same places, sooner)."""
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [
+        {"name": "prefers-reduced-motion", "value": "no-preference" if motion else "reduce"}]})
+    path = stepper.save_html(directory / "page.html")
+    driver.get(path.resolve().as_uri())
+    assert driver.execute_script("return [innerWidth, innerHeight]") == list(WINDOW)
+    return driver
+
+
+def settled(driver):
+    """Wait for the camera's move to end (the stage is marked while it moves)."""
+    for _ in range(100):
+        if not driver.execute_script("return 'moving' in document.getElementById('stage').dataset"):
+            return
+        time.sleep(0.05)
+    raise AssertionError("the camera never settled")
+
+
+MEASURE = """
+var stage = document.getElementById('stage').getBoundingClientRect();
+var focus = document.body.classList.contains('focus-view');
+var root = document.getElementById(focus ? 'focus-canvas' : 'canvas');
+var nodes = [].slice.call(root.querySelectorAll('g.node.current'));
+var heights = [], boxes = [];
+nodes.forEach(function (n) {
+  var r = n.getBoundingClientRect();
+  boxes.push([r.left, r.top, r.right, r.bottom]);
+  [].forEach.call(n.querySelectorAll('text'), function (t) {
+    if (t.textContent.trim()) heights.push(t.getBoundingClientRect().height);
+  });
+});
+var title = document.getElementById('frame-title');
+return {frame: +title.dataset.frame, node: title.dataset.node, phase: title.dataset.phase,
+        heights: heights, boxes: boxes, stage: [stage.left, stage.top, stage.right, stage.bottom],
+        ids: nodes.map(function (n) { return n.id; })};
+"""
+
+
+def measure(driver):
+    return driver.execute_script(MEASURE)
+
+
+def assert_readable(state):
+    """The current node's text big enough, its box inside the stage and the window."""
+    assert state["boxes"], f"frame {state['frame']}: no current node drawn"
+    assert min(state["heights"]) >= READABLE_PX, (state["frame"], state["node"], state["heights"])
+    left, top, right, bottom = state["stage"]
+    for x0, y0, x1, y1 in state["boxes"]:
+        assert left - 0.5 <= x0 and x1 <= right + 0.5 and top - 0.5 <= y0 and y1 <= bottom + 0.5, \
+            (state["frame"], state["node"], (x0, y0, x1, y1), state["stage"])
+        assert x1 <= WINDOW[0] and y1 <= WINDOW[1]
+
+
+def model_stepper(**options):
+    model, batch = backprop.dense_model()
+    return Stepper(model, batch=batch, **options)
+
+
+PAGES = {
+    "(x + y) * z": lambda: Stepper(backprop.worked_example()),
+    "tensor MLP, batch of 4": lambda: Stepper(backprop.tensor_mlp()),
+    "tanh recurrence, 6 steps": lambda: Stepper(backprop.tanh_recurrence(6)),
+    "Dense-Dense model's loss": model_stepper,
+    "the same, layers opened": lambda: model_stepper(depth=1),
+    "the MLP, focus view": lambda: Stepper(backprop.tensor_mlp(), focus=1),
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_frame_keeps_the_current_node_readable_and_on_screen(browser, tmp_path, name):
+    from selenium.webdriver.common.by import By
+
+    stepper = PAGES[name]()
+    driver = open_page(browser, stepper, tmp_path, motion=False)
+    nxt = driver.find_element(By.ID, "next")
+    for i in range(len(stepper)):
+        settled(driver)
+        state = measure(driver)
+        assert state["frame"] == i and state["node"] == stepper[i].node
+        if stepper[i].phase != "start":  # the start has no current node
+            assert_readable(state)
+        if i + 1 < len(stepper):
+            nxt.click()
+    assert nxt.get_attribute("disabled") is not None
+
+
 @pytest.fixture(scope="module")
-def page(browser, tmp_path_factory):
-    x, y, z = gn.tensor(1.0, name="x"), gn.tensor(3.0, name="y"), gn.tensor(-3.0, name="z")
-    p = x + y
-    g = p * z
+def worked(browser, tmp_path_factory):
+    g = backprop.worked_example()
+    p, mul = g.parents[0], g.node.name
     paths = write_walkthrough(g, tmp_path_factory.mktemp("walk"))
     browser.get(paths["html"].resolve().as_uri())
-    return browser, p.node.name, g.node.name
+    return browser, p.node.name, mul
 
 
 def shown(driver):
-    """(frame index, node named by #frame-title, index of the one visible frame,
-    SVG id of the node highlighted in it)."""
-    from selenium.webdriver.common.by import By
-
-    title = driver.find_element(By.ID, "frame-title")
-    visible = [f for f in driver.find_elements(By.CSS_SELECTOR, "figure.frame") if f.is_displayed()]
-    assert len(visible) == 1
-    current = visible[0].find_elements(By.CSS_SELECTOR, "g.current")
-    highlight = current[0].get_attribute("id").split("-", 1)[1] if current else None
-    return (int(title.get_attribute("data-frame")), title.get_attribute("data-node"),
-            int(visible[0].get_attribute("data-index")), highlight)
+    """(frame index, node named by #frame-title, the SVG ids marked current)."""
+    state = measure(driver)
+    return state["frame"], state["node"], state["ids"]
 
 
-def test_buttons_keys_and_slider_step_through_the_frames(page):
+def test_buttons_keys_and_slider_step_through_the_frames(worked):
+    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.common.action_chains import ActionChains
 
-    driver, add, mul = page
-    assert shown(driver) == (0, "", 0, None)
+    driver, add, mul = worked
+    assert shown(driver) == (0, "", [])
     assert driver.find_element(By.ID, "prev").get_attribute("disabled") is not None
 
     nxt = driver.find_element(By.ID, "next")
     nxt.click()
-    assert shown(driver) == (1, add, 1, f"op-{add}")
+    assert shown(driver) == (1, add, [f"m-op-{add}"])
     nxt.click()
     nxt.click()
-    assert shown(driver) == (3, mul, 3, None)  # the seed: d g / d g = 1, no node runs
+    frame, node, ids = shown(driver)
+    assert (frame, node) == (3, "g") and len(ids) == 1 and ids[0].startswith("m-var-")  # the seed
 
     keys = ActionChains(driver)
     keys.send_keys(Keys.ARROW_RIGHT).perform()
-    assert shown(driver) == (4, mul, 4, f"op-{mul}")
+    assert shown(driver) == (4, mul, [f"m-op-{mul}"])
     assert "backward 1/2" in driver.find_element(By.ID, "frame-title").text
     assert "× local z = 1 × (-3) = -3" in driver.find_element(By.ID, "frame-caption").text
+    texts = driver.execute_script("return [].map.call(document.querySelectorAll('#canvas text'), "
+                                  "function (t) { return t.textContent; })")
+    assert texts.count("grad ?") == 2 and "grad 4" in texts  # the frame's own numbers
     keys.send_keys(Keys.ARROW_RIGHT).perform()
-    assert shown(driver) == (5, add, 5, f"op-{add}")
+    assert shown(driver) == (5, add, [f"m-op-{add}"])
     keys.send_keys(Keys.ARROW_RIGHT).perform()  # the last frame stays
     assert shown(driver)[0] == 5
     assert nxt.get_attribute("disabled") is not None
 
     keys.send_keys(Keys.ARROW_LEFT).perform()
-    assert shown(driver) == (4, mul, 4, f"op-{mul}")
+    assert shown(driver)[:2] == (4, mul)
     driver.find_element(By.ID, "prev").click()
     assert shown(driver)[0] == 3
     keys.send_keys(Keys.HOME).perform()
-    assert shown(driver) == (0, "", 0, None)
+    assert shown(driver) == (0, "", [])
+    texts = driver.execute_script("return [].map.call(document.querySelectorAll('#canvas text'), "
+                                  "function (t) { return t.textContent; })")
+    assert texts.count("grad ?") == 5 and texts.count("value ?") == 2  # back to the start exactly
 
     slider = driver.find_element(By.ID, "slider")
     slider.click()  # focus; the slider's own arrow keys move it one frame at a time
     driver.execute_script("arguments[0].value = 0; arguments[0].dispatchEvent(new Event('input'))",
                           slider)
     slider.send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
-    assert shown(driver) == (2, mul, 2, f"op-{mul}")
+    assert shown(driver)[:2] == (2, mul)
     assert driver.find_element(By.ID, "counter").text == "3 / 6"
+
+
+CAMERA = "return document.getElementById('canvas').style.transform"
+
+
+def scale(driver):
+    transform = driver.execute_script(CAMERA)
+    return float(transform.split("scale(")[1].rstrip(")"))
+
+
+def test_zoom_fit_follow_and_the_overview(browser, tmp_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    stepper = Stepper(backprop.tanh_recurrence(6))
+    driver = open_page(browser, stepper, tmp_path)
+    for _ in range(5):
+        driver.find_element(By.ID, "next").click()
+    settled(driver)
+    followed = scale(driver)
+    overview = driver.find_element(By.ID, "overview")
+    assert overview.is_displayed()  # the graph is larger than the stage: the map shows where we are
+    driver.find_element(By.ID, "zoom-in").click()
+    assert scale(driver) == pytest.approx(followed * 1.25, rel=1e-3)
+    driver.find_element(By.ID, "zoom-out").click()
+    assert scale(driver) == pytest.approx(followed, rel=1e-3)
+
+    driver.find_element(By.ID, "fit").click()  # the whole graph, and following stops
+    settled(driver)
+    assert scale(driver) < followed
+    assert driver.find_element(By.ID, "follow").get_attribute("aria-pressed") == "false"
+    before = driver.execute_script(CAMERA)
+    driver.find_element(By.ID, "next").click()
+    assert driver.execute_script(CAMERA) == before  # not following: the camera stays
+    ActionChains(driver).send_keys("f").perform()  # follow again
+    settled(driver)
+    assert driver.find_element(By.ID, "follow").get_attribute("aria-pressed") == "true"
+    assert_readable(measure(driver))
+
+    stage = driver.find_element(By.ID, "stage")
+    ActionChains(driver).move_to_element(stage).click_and_hold().move_by_offset(120, 40).release().perform()
+    moved = driver.execute_script(CAMERA)
+    assert moved != before and "translate(" in moved
+
+
+def test_focus_view_shows_the_neighbourhood_beside_the_whole_graph(browser, tmp_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    stepper = Stepper(backprop.tensor_mlp(), focus=1)
+    driver = open_page(browser, stepper, tmp_path)
+    for _ in range(3):
+        driver.find_element(By.ID, "next").click()
+    settled(driver)
+    boxes = driver.execute_script("return document.querySelectorAll('#focus-canvas g.node').length")
+    assert boxes == 3  # relu, what it reads, what it writes
+    assert driver.find_element(By.ID, "overview").is_displayed()
+    ActionChains(driver).send_keys("v").perform()  # the whole graph instead
+    assert not driver.find_element(By.ID, "focus-canvas").is_displayed()
+    assert_readable(measure(driver))

@@ -143,14 +143,23 @@ def test_local_derivatives_on_edges():
     assert f'"∂{p.label}/∂x = 1"' in source
 
 
-def test_tensor_values_are_summarised_and_shapes_shown():
+def test_small_tensors_show_their_numbers_large_ones_a_heatmap():
     w = gn.parameter(np.arange(12.0).reshape(3, 4) - 5.5, name="W")
     out = (w * 2.0).sum()
     out.backward()
     line = record(draw(out).source, "W")
-    assert "(3, 4)" in line and "min -5.5  mean 0  max 5.5" in line and "grad all 2<" in line
+    assert "(3, 4)" in line
+    numbers = re.findall(r'<TD WIDTH="\d+" ALIGN="RIGHT"><FONT POINT-SIZE="12">([^<]+)</FONT>', line)
+    assert numbers[:12] == ["-5.50", "-4.50", "-3.50", "-2.50", "-1.50", "-0.50",
+                            "0.50", "1.50", "2.50", "3.50", "4.50", "5.50"]
+    assert numbers[12:] == ["2"] * 12  # the gradient: whole numbers read as such
+    assert "min -5.5  mean 0  max 5.5" in record(draw(out, heatmap=False).source, "W")
     drawing = draw(out, heatmap=True)
-    assert record(drawing.source, "W").count('FIXEDSIZE="TRUE"') == 2 * 12  # value and grad
+    assert record(drawing.source, "W").count('FIXEDSIZE="TRUE"') == 2 * (12 + 2)  # cells and key
+    big = gn.parameter(np.linspace(-1, 2, 70).reshape(7, 10), name="big")
+    (big * 1.0).sum().backward()
+    line = record(draw(big).source, "big")
+    assert "value -1 … 2" in line and line.count('HEIGHT="9" FIXEDSIZE="TRUE"') == 2 * 7 * 8  # value, grad ?
     if shutil.which("dot"):
         assert "grad all 2" in svg_texts(to_svg(drawing))
 
@@ -181,7 +190,8 @@ def test_composite_expanded_as_a_cluster_of_primitives():
     # inside, values and gradients of the expansion agree with the fused node:
     # sigma(1) = 0.7311, and d loss/d(-x) = -3 sigma (1 - sigma) = -0.5898
     assert ">value 0.7311<" in record(source, s.label)
-    assert re.search(r"<B>neg_\d+</B></TD><TD>value -1</TD><TD>grad -0.5898<", cluster)
+    assert re.search(r'<B>neg_\d+</B></TD><TD BGCOLOR="#ffffff">value -1</TD>'
+                     r'<TD BGCOLOR="#ffffff">grad -0.5898<', cluster)
     assert "subgraph cluster" not in draw(loss, expand=["Mul"]).source  # Mul is primitive
     assert "subgraph cluster" in draw(loss, expand=["Sigmoid"]).source
     assert "subgraph cluster" not in draw(loss, expand=0).source
@@ -232,8 +242,9 @@ def test_lone_composite_node_expands_with_inputs():
 def test_highlight_by_name():
     *_, p, g = worked_example()
     source = draw(g, highlight=g.node.name).source
-    current = [line for line in source.splitlines() if 'current"' in line]
+    current = [line for line in source.splitlines() if 'class="op current"' in line]
     assert len(current) == 1 and f'id="op-{g.node.name}"' in current[0]
+    assert source.count('class="into-current"') == 2 and source.count('class="out-of-current"') == 1
     assert 'fillcolor="#ffd23f"' in current[0]
 
 

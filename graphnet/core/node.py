@@ -18,6 +18,7 @@ class Node:
     Optional, for teaching and drawing:
 
     - ``formula`` (class attribute): how the output is computed, e.g. ``"a * b"``;
+    - ``symbol`` (class attribute): what a drawing's op circle says (None: the op's name);
     - ``derivatives`` (class attribute): the local derivative by each input, as text;
     - ``local_derivatives()``: for elementwise nodes, d(output)/d(input_i) as arrays;
     - ``expand(*inputs)``: for composite nodes, the same computation built from
@@ -32,6 +33,7 @@ class Node:
     __slots__ = ("id", "_name", "needs", "layer")
     formula = None
     derivatives = None
+    symbol = None  # what a drawing's op circle says (None: the op's name)
     # Attributes holding reusable work buffers: a copy of the node (a graph's
     # replay copy, say) must get its own, or two nodes would write one array.
     scratch = ()

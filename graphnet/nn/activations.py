@@ -283,7 +283,7 @@ class Maxout(Node):
     is split into groups of ``pieces`` and each group keeps its maximum.
     The gradient goes to the winning piece of each group (shared on ties)."""
 
-    formula = "max_k z_k"
+    formula = "max_{k} z_k"  # braces: typeset() lowers the k of a three-letter max too
     derivatives = ("1 for the winning piece",)
 
     def __init__(self, pieces=2, name=None):

@@ -13,7 +13,7 @@ from ..ops import functional as F
 from ..ops.shape import Pad
 from ..ops.tensor import apply, constant
 from . import activations, initializers
-from .layers import _FUSED_ACTIVATIONS, Layer, _regularizer, register
+from .layers import _FUSED_ACTIVATIONS, Layer, _regularizer, activated, register
 from .losses import L2Penalty
 
 
@@ -128,7 +128,6 @@ class Conv2DNode(_Windowed):
     (kernels/threads.py), each with its own buffers and share of dW and db.
     """
 
-    formula = "σ(Σ window · W + b)"
     derivatives = ("fold(g Wᵀ)", "colsᵀ g", "Σ g")
     CHUNK_BYTES = 2 << 20  # unfolded rows per chunk: about what one core's caches hold
 
@@ -142,6 +141,13 @@ class Conv2DNode(_Windowed):
     @property
     def op(self):
         return "Conv2D"
+
+    @property
+    def formula(self):
+        """'relu(Σ window · W + b)': the node's own activation by name; no bias once
+        forward has seen there is none."""
+        affine = "Σ window · W + b" if getattr(self, "has_bias", True) else "Σ window · W"
+        return activated(self.activation, affine)
 
     def default_strides(self):
         return (1, 1)

@@ -28,6 +28,13 @@ _FUSED_ACTIVATIONS = {None: None, "linear": None, "identity": None,
                       "log_softmax": activations.LogSoftmax}
 
 
+def activated(activation, affine):
+    """A fused node's formula: ``affine`` inside its activation's Keras name."""
+    if activation in (None, "linear", "identity"):
+        return affine
+    return f"{activation}({affine})"
+
+
 class DenseNode(Node):
     """activation(x @ W + b), over the last axis of x, in one node.
 
@@ -35,7 +42,6 @@ class DenseNode(Node):
     The matrix products go to BLAS through NumPy.
     """
 
-    formula = "σ(x W + b)"
     derivatives = ("dz Wᵀ", "xᵀ dz", "Σ dz")
 
     def __init__(self, activation=None, name=None):
@@ -45,6 +51,12 @@ class DenseNode(Node):
     @property
     def op(self):
         return "Dense"
+
+    @property
+    def formula(self):
+        """'relu(x W + b)': the node's own activation by name (none: 'x W + b');
+        without a bias once forward has seen there is none."""
+        return activated(self.activation, "x W + b" if getattr(self, "has_bias", True) else "x W")
 
     def describe(self):
         return self.activation or ""

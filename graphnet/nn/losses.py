@@ -21,7 +21,12 @@ EPSILON = 1e-7  # Keras' backend epsilon
 
 
 class Loss(Node):
-    """Base of the losses: ``per_sample(t, p) -> (loss per sample, d loss / d p)``."""
+    """Base of the losses: ``per_sample(t, p) -> (loss per sample, d loss / d p)``.
+
+    Each loss class's ``symbol`` is its Keras function name, which drawings show
+    and which names its nodes as Keras names things: categorical_crossentropy,
+    then categorical_crossentropy_1, categorical_crossentropy_2...
+    """
 
     abstract = True
     sparse = False  # sparse targets are class indices, not arrays shaped like y_pred
@@ -31,6 +36,15 @@ class Loss(Node):
         if reduction not in ("mean", "sum", "none"):
             raise ValueError(f"reduction must be 'mean', 'sum' or 'none', not {reduction!r}")
         self.reduction = reduction
+
+    @property
+    def name(self):
+        # The class's own symbol: a subclass counts its ids apart, so it must not
+        # reuse its parent's name. Ids count from 1; Keras' suffixes from none, then _1.
+        symbol = type(self).__dict__.get("symbol")
+        if self._name or not symbol:
+            return super().name
+        return symbol if self.id == 1 else f"{symbol}_{self.id - 1}"
 
     def describe(self):
         return "" if self.reduction == "mean" else f"reduction={self.reduction}"
@@ -103,6 +117,7 @@ def _label_needs(node):
 
 
 class MeanSquaredError(Loss):
+    symbol = "mean_squared_error"
     formula = "mean((p - y)²)"
     derivatives = (None, "2(p - y) / n")
 
@@ -122,6 +137,7 @@ class MeanSquaredError(Loss):
 
 
 class MeanAbsoluteError(Loss):
+    symbol = "mean_absolute_error"
     formula = "mean(|p - y|)"
     derivatives = (None, "sign(p - y) / n")
 
@@ -145,6 +161,7 @@ class BinaryCrossentropy(Loss):
     max(z, 0) - z y + log(1 + e^-|z|), whose gradient is sigmoid(z) - y.
     """
 
+    symbol = "binary_crossentropy"
     formula = "-[y ln p + (1-y) ln(1-p)]"
     derivatives = (None, "(p - y) / (p(1 - p))")
 
@@ -190,6 +207,7 @@ class CategoricalCrossentropy(Loss):
     with log-softmax, and the gradient is the simple p - y, with p = softmax(z).
     """
 
+    symbol = "categorical_crossentropy"
     formula = "-Σ y ln p"
     derivatives = (None, "-y / p")
 
@@ -238,6 +256,7 @@ class CategoricalCrossentropy(Loss):
 class SparseCategoricalCrossentropy(CategoricalCrossentropy):
     """Categorical cross-entropy with integer class labels instead of one-hot rows."""
 
+    symbol = "sparse_categorical_crossentropy"
     sparse = True
     formula = "-ln p[y]"
 
@@ -280,6 +299,7 @@ class Hinge(Loss):
     correctly classified point, and -y p (how wrong) for the others.
     """
 
+    symbol = "hinge"
     formula = "max(0, m - y p)"
     derivatives = (None, "-y where y p < m")
 
@@ -362,12 +382,11 @@ def l2_penalty(weights, l2=0.01):
     return apply(L2Penalty(l2), weights)
 
 
-_BY_NAME = {"mean_squared_error": MeanSquaredError, "mse": MeanSquaredError,
-            "mean_absolute_error": MeanAbsoluteError, "mae": MeanAbsoluteError,
-            "binary_crossentropy": BinaryCrossentropy,
-            "categorical_crossentropy": CategoricalCrossentropy,
-            "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
-            "hinge": Hinge}
+# Keras' names: each class's own (its symbol), and the short aliases.
+_BY_NAME = {**{cls.symbol: cls for cls in (MeanSquaredError, MeanAbsoluteError, BinaryCrossentropy,
+                                          CategoricalCrossentropy, SparseCategoricalCrossentropy,
+                                          Hinge)},
+            "mse": MeanSquaredError, "mae": MeanAbsoluteError}
 
 
 def get(identifier):

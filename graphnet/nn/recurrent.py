@@ -125,7 +125,8 @@ class SimpleRNNNode(RecurrentNode):
     """h_t = tanh(x_t W + h_{t-1} U + b)."""
 
     formula = "h_t = tanh(x_t W + h_{t-1} U + b)"
-    derivatives = ("dz Wᵀ", "Σ x_tᵀ dz_t", "Σ h_{t-1}ᵀ dz_t", "Σ dz_t", "dz_1 Uᵀ")
+    # dz_{t}, not dz_t: typeset() lowers a bare index only after a one-letter name.
+    derivatives = ("dz Wᵀ", "Σ x_tᵀ dz_{t}", "Σ h_{t-1}ᵀ dz_{t}", "Σ dz_{t}", "dz_{1} Uᵀ")
 
     @property
     def op(self):
@@ -191,7 +192,7 @@ class LSTMNode(RecurrentNode):
     c_t = f c_{t-1} + i g; h_t = o tanh(c_t). Output: h and c side by side."""
 
     formula = "c_t = f c_{t-1} + i g, h_t = o tanh(c_t)"
-    derivatives = ("dz Wᵀ", "Σ x_tᵀ dz_t", "Σ h_{t-1}ᵀ dz_t", "Σ dz_t", "dz_1 Uᵀ", "dc_1 f_1")
+    derivatives = ("dz Wᵀ", "Σ x_tᵀ dz_{t}", "Σ h_{t-1}ᵀ dz_{t}", "Σ dz_{t}", "dz_{1} Uᵀ", "dc_{1} f_1")
     gates, state_parts = 4, 2
 
     @property
@@ -271,7 +272,7 @@ class GRUNode(RecurrentNode):
     b has two rows, for the input and the recurrent side."""
 
     formula = "h_t = z h_{t-1} + (1 - z) ĥ"
-    derivatives = ("dxz Wᵀ", "Σ x_tᵀ dxz_t", "Σ h_{t-1}ᵀ dhz_t", "Σ dxz_t, Σ dhz_t", "dh_1")
+    derivatives = ("dxz Wᵀ", "Σ x_tᵀ dxz_{t}", "Σ h_{t-1}ᵀ dhz_{t}", "Σ dxz_{t}, Σ dhz_{t}", "dh_{1}")
     gates = 3
 
     @property

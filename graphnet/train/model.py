@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import config
 from ..viz import register_adapter, view_of
+from ..viz.adapters import graph_view
 from ..core import Graph, ShapeError
 from ..device import require, to_device, to_host
 from ..kernels.dispatch import as_array, device_of
@@ -55,6 +56,7 @@ class Model:
         self.history = None
         self.device = "cpu"
         self._graphs = {}
+        self._last_batch = None  # (training graph, batch size) of the last update, for drawings
         if inputs is not None:
             self._set_graph(_as_list(inputs), _as_list(outputs))
 
@@ -78,7 +80,7 @@ class Model:
             if layer is not None and id(layer) not in seen:
                 seen.add(id(layer))
                 self._traced_layers.append(layer)
-        self._graphs.clear()
+        self._forget_graphs()
 
     @property
     def layers(self):
@@ -124,7 +126,7 @@ class Model:
             if getattr(var.value, "ndim", 0):
                 to_device(var, device)
         self.device = device
-        self._graphs.clear()  # their nodes hold work buffers on the old device
+        self._forget_graphs()  # their nodes hold work buffers on the old device
         return self
 
     def set_weights(self, weights):
@@ -153,7 +155,7 @@ class Model:
         self._loss_weights = loss_weights
         self._metric_specs = metrics if isinstance(metrics, dict) else _as_list(metrics)
         self.compiled = True
-        self._graphs.clear()
+        self._forget_graphs()
 
     def _losses_per_output(self):
         n = len(self.outputs)
@@ -188,6 +190,10 @@ class Model:
                   metrics_module.get(s)) for s in output_specs] for output_specs in per_output]
 
     # --- graphs -------------------------------------------------------------------
+    def _forget_graphs(self):
+        self._graphs.clear()
+        self._last_batch = None  # its graph is one of those: no longer the model's
+
     def _loss_graph(self, targets, training):
         """The graph from inputs and targets to the total loss, traced once per
         mode, trainable set and target layout; replayed for every batch after."""
@@ -301,6 +307,9 @@ class Model:
         """One iteration: forward, backward, update; returns the batch's logs."""
         loss = float(graph.forward(dict(zip(feeds, batch))))
         graph.backward()
+        # What draw(model, grad_flow=True) shows: a reference, as the graph keeps
+        # this batch's values and gradients until the next step replays it.
+        self._last_batch = (graph, len(batch[0]))
         self.optimizer.step(self.weights)  # a fixed order: its state is kept by position
         outs = [graph.value(o) for o in self.outputs]
         return self._batch_logs(loss, batch[n_inputs:], outs, metric_fns)
@@ -420,6 +429,32 @@ class Model:
             print_fn(text)
         return text
 
+    def _loss_on_batch(self, batch):
+        """The inference loss graph run forward and backward on ``batch = (x, y)``,
+        for drawings: no weight, optimizer state or tensor's ``.grad`` changes."""
+        if not (isinstance(batch, (tuple, list)) and len(batch) == 2):
+            raise TypeError(f"model '{self.name}': batch= takes (x, y), inputs and targets as fit "
+                            f"takes them, got {type(batch).__name__}; to draw the values of x "
+                            "alone, draw the tensor model(gn.tensor(x))")
+        if not self.compiled:
+            raise ValueError(f"model '{self.name}' is not compiled, so it has no loss to draw on a "
+                             "batch: call model.compile(optimizer, loss) first, or draw a loss "
+                             "tensor of your own, e.g. gn.draw(loss_fn(y, model(gn.tensor(x))))")
+        x, y = batch
+        self._ensure_built(x)
+        xs = self._inputs_of(x)
+        ys = self._targets_of(y, len(xs[0]))
+        # evaluate's graph: dropout off, as Keras' model(x) and evaluate run.
+        graph, placeholders = self._loss_graph(ys, training=False)
+        graph.forward(dict(zip(list(self.inputs) + placeholders, xs + ys)))
+        before = [(v.grad, v.grad_stamp) for v in graph.variables]
+        try:
+            graph.backward()  # the gradients stay in the graph's own slots
+        finally:
+            for var, (grad, stamp) in zip(graph.variables, before):
+                var.grad, var.grad_stamp = grad, stamp
+        return graph, len(xs[0])
+
     # --- saving -------------------------------------------------------------------
     def save(self, path, include_optimizer=True):
         from .saving import save_model
@@ -495,9 +530,35 @@ class Sequential(Model):
                                              for l in self._stack]}
 
 
-def _drawable(model):
+def _drawable(model, batch=None, gradients=False):
+    """What ``draw(model)`` and ``Stepper(model)`` show.
+
+    - ``batch=(x, y)``: the loss graph on that batch, run forward and backward in
+      inference mode (no dropout, as ``evaluate`` and Keras' ``model(x)``: the same
+      picture every time), changing no weight, optimizer state or ``.grad``.
+      A model must be compiled for it; x alone is not taken (draw ``model(gn.tensor(x))``).
+    - gradients wanted, no batch, after ``fit`` or ``train_on_batch``: the training
+      loss graph of the last batch (dropout as it ran), its values and gradients.
+      The optimizer has since updated the weights in place, so the weights' boxes
+      show them as they are now, one update after the values and gradients shown.
+    - otherwise: the graph traced on a one-sample placeholder, its batch axis shown
+      as None (Keras' plot_model); wanting gradients, it says how to get them.
+    """
+    if batch is not None:
+        graph, n = model._loss_on_batch(batch)
+        return graph_view(graph).but(title=f"model '{model.name}' on a batch of {n}")
+    if gradients and model._last_batch is not None:
+        graph, n = model._last_batch
+        return graph_view(graph).but(
+            title=f"model '{model.name}': gradients of the last training batch ({n} samples)")
     model._require_built("drawing")
-    return view_of(list(model.outputs)).but(symbolic_batch=True)
+    view = view_of(list(model.outputs)).but(symbolic_batch=True)
+    if gradients:
+        first = "" if model.compiled else "compile it, then "
+        view = view.but(grad_hint=f"model '{model.name}' has no gradients yet: {first}train it "
+                                  "(fit or train_on_batch) or give a batch: "
+                                  "gn.draw(model, grad_flow=True, batch=(x, y))")
+    return view
 
 
-register_adapter(Model, _drawable)  # draw(model): the traced graph, one box per layer node
+register_adapter(Model, _drawable)

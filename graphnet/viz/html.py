@@ -1,96 +1,125 @@
 """One self-contained HTML page for a step-through: inline SVG, CSS and script.
 
 No server, no network, no CDN: it works from file:// on a lecture-hall PC.
+
+Every frame is drawn from one plan, so the frames' SVGs differ only in texts
+and colours: the page holds the first frame's SVG once and, for each further
+frame, the attributes and texts that change (a frame whose SVG differs in shape
+is kept whole). The script (assets/stepper.js) applies them, and moves a camera
+that keeps the current node readable: zoom, pan, follow, an overview map.
+
 Stable ids for tests and for people: #frame-title carries data-frame (the
 index shown), data-node (the highlighted node) and data-phase; #prev, #next,
-#slider and #counter are the controls; arrow keys step too.
+#slider, #counter, #zoom-in, #zoom-out, #fit, #follow and #view are the
+controls; #stage is the visible area and #canvas the moving picture.
 """
+import json
 import re
+import xml.etree.ElementTree as ET
 from html import escape
+from importlib import resources
+
+from . import colors
+from .legend import HIGHLIGHT, ROLES
 
 _PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.S)
 _IDS = re.compile(r'\bid="([^"]+)"')
 _REFS = re.compile(r'(href="#|url\(#)([^")]+)')
+_SIZE = re.compile(r'<svg width="[\d.]+pt" height="[\d.]+pt"\s+viewBox="([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)"')
+_XLINK = "{http://www.w3.org/1999/xlink}"
 
-STYLE = """
-:root { font-family: Helvetica, Arial, sans-serif; color: #1f2328; }
-body { margin: 0; padding: 12px 20px; background: #fff; }
-h1 { font-size: 20px; margin: 0 0 8px; font-weight: normal; color: #555; }
-#frame-title { font-size: 24px; font-weight: bold; min-height: 1.3em; }
-#frame-caption { font-size: 20px; white-space: pre-line; min-height: 2.6em; margin: 4px 0 8px;
-                 font-family: Menlo, Consolas, "DejaVu Sans Mono", monospace; }
-#controls { display: flex; gap: 12px; align-items: center; margin: 8px 0; }
-#controls button { font-size: 18px; padding: 6px 16px; cursor: pointer; }
-#slider { flex: 1; }
-#counter { font-size: 18px; min-width: 5em; text-align: right; }
-.frame svg { display: block; width: 100%; height: auto; max-height: calc(100vh - 230px); }
-.hint { color: #888; font-size: 13px; }
-@media print { .frame[hidden] { display: block; } #controls, .hint { display: none; } }
-"""
 
-SCRIPT = """
-(function () {
-  var frames = Array.prototype.slice.call(document.querySelectorAll('.frame'));
-  var title = document.getElementById('frame-title');
-  var caption = document.getElementById('frame-caption');
-  var slider = document.getElementById('slider');
-  var counter = document.getElementById('counter');
-  var prev = document.getElementById('prev');
-  var next = document.getElementById('next');
-  var current = 0;
-  function show(i) {
-    i = Math.max(0, Math.min(frames.length - 1, i | 0));
-    current = i;
-    frames.forEach(function (f, k) { f.hidden = k !== i; });
-    var f = frames[i];
-    title.dataset.frame = String(i);
-    title.dataset.node = f.dataset.node;
-    title.dataset.phase = f.dataset.phase;
-    title.textContent = f.dataset.title;
-    caption.textContent = f.dataset.details;
-    slider.value = String(i);
-    counter.textContent = (i + 1) + ' / ' + frames.length;
-    prev.disabled = i === 0;
-    next.disabled = i === frames.length - 1;
-    try { history.replaceState(null, '', '#frame-' + i); } catch (e) { /* some file:// setups */ }
-  }
-  prev.addEventListener('click', function () { show(current - 1); });
-  next.addEventListener('click', function () { show(current + 1); });
-  slider.addEventListener('input', function () { show(+slider.value); });
-  document.addEventListener('keydown', function (e) {
-    if (e.target === slider || e.altKey || e.ctrlKey || e.metaKey) return;  // the slider steps itself
-    var to = {ArrowRight: current + 1, ArrowDown: current + 1, PageDown: current + 1,
-              ArrowLeft: current - 1, ArrowUp: current - 1, PageUp: current - 1,
-              Home: 0, End: frames.length - 1}[e.key];
-    if (to === undefined) return;
-    e.preventDefault();
-    show(to);
-  });
-  var start = /^#frame-(\\d+)$/.exec(location.hash);
-  show(start ? +start[1] : 0);
-})();
-"""
+def _asset(name):
+    return resources.files(__package__).joinpath("assets", name).read_text(encoding="utf-8")
 
 
 def inline_svg(svg, prefix):
-    """Graphviz's SVG without its XML prologue, ids made unique to this frame
-    (every frame has a 'graph0', 'node1'...; one page holds them all)."""
+    """Graphviz's SVG without its XML prologue, ids made unique to this picture
+    (every drawing has a 'graph0', 'node1'...; one page holds several), sized in
+    CSS pixels one per point, so that the page's camera does the scaling."""
     svg = _PROLOGUE.sub("", svg, count=1)
+    svg = _SIZE.sub(lambda m: f'<svg width="{m.group(3)}" height="{m.group(4)}" '
+                              f'viewBox="{" ".join(m.groups())}"', svg, count=1)
     svg = _IDS.sub(lambda m: f'id="{prefix}{m.group(1)}"', svg)
     return _REFS.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)
 
 
-def page(frames, title):
-    """``frames``: (svg, caption, node name, phase) per frame, in order."""
-    parts = []
-    for i, (svg, caption, node, phase) in enumerate(frames):
-        head, _, details = caption.partition("\n")
-        parts.append(
-            f'<figure class="frame" id="frame-{i}" data-index="{i}" data-node="{escape(node)}" '
-            f'data-phase="{escape(phase)}" data-title="{escape(head)}" '
-            f'data-details="{escape(details)}"{" hidden" if i else ""}>'
-            f"{inline_svg(svg, f'f{i}-')}</figure>")
-    first_head, _, first_details = frames[0][1].partition("\n") if frames else ("", "", "")
+def _elements(svg):
+    """Every element in document order (as ``querySelectorAll('*')`` lists them)."""
+    return list(ET.fromstring(_PROLOGUE.sub("", svg, count=1).encode()).iter())
+
+
+def _attribute(name):
+    return "xlink:" + name[len(_XLINK):] if name.startswith(_XLINK) else name
+
+
+def patches(svgs, prefix):
+    """For each SVG after the first: the changes that turn the first into it, as
+    ``[[element index, {attribute: value or None}, text or None], ...]``, or None
+    when its elements differ from the first's (the page then keeps it whole)."""
+    base = _elements(svgs[0])
+    shape = [e.tag for e in base]
+    out = [[]]
+    for svg in svgs[1:]:
+        mine = _elements(svg)
+        if [e.tag for e in mine] != shape:
+            out.append(None)
+            continue
+        changes = []
+        for k, (a, b) in enumerate(zip(base, mine)):
+            attrs = {_attribute(n): (prefix + v if n == "id" else v)
+                     for n, v in b.attrib.items() if a.attrib.get(n) != v}
+            attrs.update({_attribute(n): None for n in a.attrib if n not in b.attrib})
+            text = None
+            if len(b) == 0 and (a.text or "") != (b.text or ""):
+                text = b.text or ""
+            if attrs or text is not None:
+                changes.append([k, attrs, text])
+        out.append(changes)
+    return out
+
+
+def legend_html(plan, options):
+    """The page's key: the box kinds the graph has, the highlight, the edges."""
+    roles = {("output" if getattr(item, "is_output", False) else item.var.role)
+             for item in plan.items if hasattr(item, "var")}
+    keys = [(colors.ROLE_FILL[role], label, "box") for role, label in ROLES if role in roles]
+    keys.append((colors.OP_FILL, "operation", "op"))
+    if plan.clusters:
+        keys.append((colors.CLUSTER_FILL, "layer, opened", "cluster"))
+    keys += [(fill, label, "box") for fill, label in HIGHLIGHT]
+    keys += [(colors.INPUT_EDGE, "into the current node", "edge"),
+             (colors.OUTPUT_EDGE, "out of it", "edge")]
+    parts = [f'<span class="key"><i class="swatch {kind}" style="--fill:{fill}"></i>{escape(label)}</span>'
+             for fill, label, kind in keys]
+    if options.grad_flow and options.grad_scale is not None:
+        stops = ", ".join(colors.RAMP)
+        parts.append(f'<span class="key"><i class="swatch ramp" style="--ramp:linear-gradient(90deg, {stops})">'
+                     f'</i>|grad| 1e{options.grad_scale.lo:+03d} … 1e{options.grad_scale.hi:+03d}</span>')
+    return "".join(parts)
+
+
+def page(svgs, frames, title, options, plan, focus_svgs=None):
+    """The page for ``frames`` (Frame objects) drawn as ``svgs`` (without captions);
+    ``focus_svgs``: each frame's neighbourhood, for the focus view."""
+    changes = patches(svgs, "m-")
+    data = []
+    for frame, change in zip(frames, changes):
+        head, _, details = frame.caption.partition("\n")
+        entry = {"title": head, "details": details, "node": frame.node, "phase": frame.phase,
+                 "depth": frame.depth}
+        if change is None:
+            entry["svg"] = inline_svg(svgs[frame.index], "m-")
+        else:
+            entry["patch"] = change
+        if focus_svgs is not None:
+            entry["focus"] = inline_svg(focus_svgs[frame.index], "f-")
+        data.append(entry)
+    lines = max(len(f.caption.split("\n")) - 1 for f in frames) if frames else 1
+    first = frames[0] if frames else None
+    first_head, _, first_details = first.caption.partition("\n") if first else ("", "", "")
+    payload = json.dumps({"frames": data, "focus": focus_svgs is not None}, separators=(",", ":"))
+    payload = payload.replace("</", "<\\/")  # never ends the script element early
     last = max(len(frames) - 1, 0)
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -98,24 +127,38 @@ def page(frames, title):
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)}</title>
-<style>{STYLE}</style>
-<noscript><style>.frame[hidden] {{ display: block; }}</style></noscript>
+<style>{_asset("stepper.css")}</style>
+<style>#frame-caption {{ min-height: {max(lines, 1) * 1.35:.2f}em; }}</style>
 </head>
 <body>
+<header>
 <h1>{escape(title)}</h1>
-<div id="frame-title" data-frame="0" data-node="{escape(frames[0][2]) if frames else ''}" data-phase="{escape(frames[0][3]) if frames else ''}" aria-live="polite">{escape(first_head)}</div>
+<div id="frame-title" data-frame="0" data-node="{escape(first.node) if first else ''}" data-phase="{escape(first.phase) if first else ''}" aria-live="polite">{escape(first_head)}</div>
 <div id="frame-caption">{escape(first_details)}</div>
 <nav id="controls">
 <button id="prev" type="button" title="previous frame (left arrow)">&#9664; previous</button>
 <input id="slider" type="range" min="0" max="{last}" value="0" step="1" aria-label="frame">
 <button id="next" type="button" title="next frame (right arrow)">next &#9654;</button>
 <span id="counter">1 / {len(frames)}</span>
+<span class="group">
+<button id="zoom-out" type="button" title="zoom out (-)">&#8722;</button>
+<button id="zoom-in" type="button" title="zoom in (+)">+</button>
+<button id="fit" type="button" title="the whole graph (0)">fit</button>
+<button id="follow" type="button" aria-pressed="true" title="follow the current node (f)">follow</button>
+{'<button id="view" type="button" aria-pressed="true" title="the neighbourhood of the current node, or the whole graph (v)">focus</button>' if focus_svgs is not None else ''}
+</span>
 </nav>
-<div id="stage">
-{chr(10).join(parts)}
-</div>
-<p class="hint">Keys: &#8592; &#8594; step, Home / End jump to the first / last frame.</p>
-<script>{SCRIPT}</script>
+<div id="legend">{legend_html(plan, options)}</div>
+</header>
+<main id="stage" tabindex="-1">
+<div id="canvas">{inline_svg(svgs[0], "m-") if svgs else ""}</div>
+<div id="focus-canvas" hidden></div>
+<div id="overview" title="the whole graph; click to look there"><svg id="overview-map"></svg></div>
+</main>
+<p class="hint">Keys: &#8592; &#8594; step, Home / End first / last frame, + / &#8722; zoom, 0 whole graph,
+f follow, shift + arrows pan{', v focus or whole graph' if focus_svgs is not None else ''}. Drag to pan, wheel to zoom.</p>
+<script type="application/json" id="frames-data">{payload}</script>
+<script>{_asset("stepper.js")}</script>
 </body>
 </html>
 """

@@ -1,11 +1,10 @@
-"""Graphviz HTML-like labels: value records, op circles, the legend, heatmaps.
+"""Graphviz HTML-like labels: tables, cells, text, heatmaps and number grids.
 
 Only markup lives here; what the cells say is decided in draw.py.
 """
 from html import escape
 
 from . import colors
-from .format import heat_grid
 
 FONT = "Helvetica,Arial,sans-serif"
 FONT_SIZE = 14
@@ -63,11 +62,11 @@ def stack(*contents):
     return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{rows}</TABLE>'
 
 
-def heatmap(value, side=8, cell_size=9, blank=False):
-    """A tiny heatmap of ``value``: block means, blue negative, red positive.
-    ``blank`` keeps the size but no colours: a value not known yet."""
-    grid = heat_grid(value, side)
-    scale = float(abs(grid).max()) or 1.0
+def heatmap(grid, scale, cell_size=9, blank=False):
+    """A tiny heatmap of the 2-D array ``grid``: blue negative, red positive,
+    full colour at ±``scale``. ``blank`` keeps the size but no colours: a value
+    not known yet."""
+    scale = scale or 1.0
     rows = "".join(
         "<TR>" + "".join(f'<TD BGCOLOR="{"#ffffff" if blank else colors.diverging(v / scale)}" '
                          f'WIDTH="{cell_size}" HEIGHT="{cell_size}" FIXEDSIZE="TRUE"></TD>'
@@ -76,29 +75,19 @@ def heatmap(value, side=8, cell_size=9, blank=False):
     return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE>'
 
 
-def legend(scale, caption=None, caption_width=None):
-    """The graph label: an optional caption line and, for gradient flow, a colour key."""
-    rows = []
-    if caption is not None:
-        rows.append([cell(text(caption, size=FONT_SIZE + 2), width=caption_width, align="LEFT")])
-    if scale is not None:
-        # Fixed-size cells and a filler at the end: Graphviz stretches a nested
-        # table to its cell's width, and the key must not stretch with the caption.
-        def key(label, fill, ink=None, chars=5):
-            return (f'<TD BGCOLOR="{fill}" BORDER="1" FIXEDSIZE="TRUE" WIDTH="{width_for(chars, SMALL)}" '
-                    f'HEIGHT="{SMALL + 8}">{text(label, ink, SMALL)}</TD>')
+def scale_row(low, high, colour=None):
+    """A heatmap's key: a blue swatch and ``low``, a red swatch and ``high``."""
+    def swatch(fill):
+        return f'<TD BGCOLOR="{fill}" WIDTH="{SMALL}" HEIGHT="{SMALL}" FIXEDSIZE="TRUE"></TD>'
 
-        title = "gradient magnitude (mean |grad|, log scale)"
-        keys = [f'<TD FIXEDSIZE="TRUE" WIDTH="{width_for(len(title) + 2, SMALL)}" '
-                f'HEIGHT="{SMALL + 8}" ALIGN="RIGHT">{text(title + "  ", size=SMALL)}</TD>']
-        for t in scale.ticks():
-            fill = colors.ramp(scale.position(10.0 ** t))
-            keys.append(key(f"1e{t:+03d}", fill, colors.ink(fill)))
-        keys.append(key("0", colors.ZERO_GRAD))
-        keys.append(key("?", "#ffffff"))
-        inner = ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR>'
-                 + "".join(keys) + "<TD></TD></TR></TABLE>")
-        rows.append([cell(inner, align="LEFT")])
-    if not rows:
-        return None
-    return table(rows, border=0, cellborder=0, padding=2)
+    return ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"><TR>'
+            f'{swatch(colors.diverging(-1))}<TD>{text(low, colour, SMALL)}</TD><TD> </TD>'
+            f'{swatch(colors.diverging(1))}<TD>{text(high, colour, SMALL)}</TD></TR></TABLE>')
+
+
+def number_table(rows, col_width, size, colour=None):
+    """The entries of a small tensor as a right-aligned table, one column width
+    for all (the width every frame of a step-through needs)."""
+    body = "".join("<TR>" + "".join(f'<TD WIDTH="{col_width}" ALIGN="RIGHT">{text(e, colour, size)}</TD>'
+                                    for e in row) + "</TR>" for row in rows)
+    return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{body}</TABLE>'

@@ -92,22 +92,44 @@ class Plan:
     items: list = field(default_factory=list)     # VarItem | OpItem | Elided, in drawing order
     edges: list = field(default_factory=list)
     clusters: dict = field(default_factory=dict)  # id -> (label, parent cluster id)
+    root: Optional[Level] = None
+    # (level, step) -> the Level of that step's expansion, for every expanded step
+    expansions: dict = field(default_factory=dict)
+    # (level, slot) -> id of the item standing for that variable: its own box, the
+    # enclosing level's box for an expansion's inputs and output, or an elided region
+    var_ids: dict = field(default_factory=dict)
+    op_ids: dict = field(default_factory=dict)    # (level, step) -> op item id
+    copies: dict = field(default_factory=dict)    # shared leaf id -> the ids of its copies
+    # expansion Level -> {its slot: the enclosing level's slot it stands for}: the
+    # expansion's inputs and output are drawn as the enclosing graph's boxes
+    bindings: dict = field(default_factory=dict)
 
     def cluster_of(self, item):
         return item.level.cluster if isinstance(item, (VarItem, OpItem)) else None
 
-    def op_item(self, step):
-        """The target-level op item of ``step``, or None when it is not drawn."""
-        for item in self.items:
-            if isinstance(item, OpItem) and item.level.parent is None and item.step == step:
-                return item
-        return None
+    def op_item(self, step, level=None):
+        """The op item of ``step`` (of the target's graph by default), or None
+        when it is not drawn as one (expanded, or elided)."""
+        item_id = self.op_ids.get((level or self.root, step))
+        return next((item for item in self.items if item.id == item_id), None) if item_id else None
+
+    def ids_of(self, level, slot):
+        """The ids of the boxes that show ``slot`` of ``level`` (a shared leaf has several)."""
+        item_id = self.var_ids.get((level, slot))
+        if item_id is None:
+            return []
+        return self.copies.get(item_id, [item_id])
+
+    @property
+    def levels(self):
+        """Every level drawn, the target's first, each before its expansions."""
+        return [self.root] + list(self.expansions.values())
 
 
 def make_plan(view, expand=False, max_nodes=None, max_fanout=8, keep=None):
-    plan = Plan()
+    plan = Plan(root=Level(view.graph, ""))
     regions = _repeated_regions(view.graph, max_nodes, keep) if max_nodes else []
-    _plan_level(plan, Level(view.graph, ""), view.values, regions, expand, 0)
+    _plan_level(plan, plan.root, view.values, regions, expand, 0)
     if max_fanout:
         _split_shared_leaves(plan, max_fanout)
     return plan
@@ -145,6 +167,7 @@ def _plan_level(plan, level, values, regions, expand, depth, bound=None):
         elif slot in producer:
             rep[slot] = region_of[producer[slot]].id
         # else: a leaf that only elided steps use; it disappears with them
+        plan.var_ids[(level, slot)] = rep.get(slot)
 
     def place(slot):
         item = items.pop(slot, None)
@@ -182,13 +205,18 @@ def _plan_level(plan, level, values, regions, expand, depth, bound=None):
         inner = _expansion(plan, level, k, values, expand, depth)
         if inner is not None:
             wrappers, sub = inner
+            plan.expansions[(level, k)] = sub
             sub_bound = {sub.graph.slot(w): rep[ins[p]] for p, w in enumerate(wrappers)
                          if _holds(sub.graph, w)}
             sub_bound[sub.graph.outputs[0]] = rep[out]
+            plan.bindings[sub] = {sub.graph.slot(w): ins[p] for p, w in enumerate(wrappers)
+                                  if _holds(sub.graph, w)}
+            plan.bindings[sub][sub.graph.outputs[0]] = out
             _plan_level(plan, sub, sub.graph.values, [], expand, depth + 1, sub_bound)
         else:
             op = OpItem(f"{prefix}op{out}", level, k, collapsed_composite=is_composite(node))
             plan.items.append(op)
+            plan.op_ids[(level, k)] = op.id
             for position, j in enumerate(ins):
                 link(rep.get(j), op.id, j, op, position)
             link(op.id, rep[out], out, producer=op)
@@ -328,3 +356,33 @@ def _split_shared_leaves(plan, max_fanout):
             edge.tail = copy.id
             copies.append(copy)
         plan.items[at:at + 1] = copies
+        plan.copies[leaf_id] = [c.id for c in copies]
+
+
+# --- the neighbourhood of a step ------------------------------------------------
+def neighbourhood(plan, centre, hops=1):
+    """The part of ``plan`` within ``hops`` operations of the boxes ``centre``: for
+    one op and ``hops=1``, the op, the boxes it reads and the box it writes; each
+    further hop adds the ops next to those and their boxes."""
+    ops = {item.id for item in plan.items if isinstance(item, OpItem)}
+    around = {}
+    for edge in plan.edges:
+        around.setdefault(edge.tail, set()).add(edge.head)
+        around.setdefault(edge.head, set()).add(edge.tail)
+    # Edges alternate box, op, box: from an op, one operation away is two edges.
+    reach = 2 * hops - 1 if centre & ops else 2 * hops
+    kept, frontier = set(centre), set(centre)
+    for _ in range(reach):
+        frontier = {n for i in frontier for n in around.get(i, ())} - kept
+        kept |= frontier
+    part = Plan(root=plan.root, expansions=plan.expansions, var_ids=plan.var_ids,
+                op_ids=plan.op_ids, copies=plan.copies, bindings=plan.bindings)
+    part.items = [item for item in plan.items if item.id in kept]
+    part.edges = [e for e in plan.edges if e.tail in kept and e.head in kept]
+    used = {part.cluster_of(item) for item in part.items} - {None}
+    for cluster in list(used):  # a cluster needs its enclosing clusters
+        while cluster is not None:
+            used.add(cluster)
+            cluster = plan.clusters[cluster][1]
+    part.clusters = {c: v for c, v in plan.clusters.items() if c in used}
+    return part

@@ -3,25 +3,31 @@
 The Stepper replays the graph's forward and backward passes under
 ``graphnet.observe`` and turns what it hears into frames: the inputs alone,
 then one frame per forward node, the seed d(out)/d(out) = 1, and one frame per
-backward node. Each frame is a drawing of the same plan, so nothing moves but
+backward node. A composite node that is opened (``depth=`` or ``expand=``)
+steps through the nodes of its ``expand()`` graph first, forward and backward,
+as deep as asked; its own, fused frame follows and shows that it computes the
+same numbers. Each frame is a drawing of the same plan, so nothing moves but
 the numbers and the highlight; what is not computed yet reads '?'.
 """
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from html import escape
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 
 from ..core import Graph, Recorder, observe
 from ..kernels.dispatch import to_host
 from .adapters import View, graph_view, view_of
-from .draw import DEFAULT_SHOW, SHOW, Emphasis, Options, States, draw, gradient_scale, render, var_texts
-from .formulas import derivative_formula, display_name, grouped, mentions_upstream, substitute
+from .draw import (DEFAULT_SHOW, Emphasis, Options, States, check_options, gradient_scale, render,
+                   resolve_rankdir, step_emphasis, var_texts)
+from .formulas import derivative_formula, display_name, grouped, mentions_upstream, substitute, typeset
 from .format import is_scalar, number, shape_text, summary
 from .html import page
 from .labels import FONT_SIZE, SMALL, width_for
-from .plan import VarItem, make_plan
+from .plan import Level, VarItem, make_plan, neighbourhood
 from .render import to_svg
+from .values import grid_width
 
 
 @dataclass
@@ -30,8 +36,10 @@ class Frame:
     phase: str       # 'start', 'forward', 'seed' or 'backward'
     node: str        # name of the highlighted node ('' when none is)
     caption: str     # first line: where we are; further lines: the arithmetic
-    view: View       # what is known at this point
+    view: View       # what is known at this point, at every level
     emphasis: Emphasis
+    level: Optional[Level] = None  # the graph the step belongs to (None: the target's)
+    depth: int = 0                 # how many opened composites it is inside
 
     @property
     def title(self):
@@ -39,33 +47,48 @@ class Frame:
 
 
 class Stepper:
-    """Frames of a forward and backward pass through ``target`` (a Tensor or a Graph).
+    """Frames of a forward and backward pass through ``target`` (a Tensor, a
+    Graph, or a model with ``batch=(x, y)``).
+
+    ``depth`` opens composite nodes (layers) that many levels deep and steps
+    through their insides (``depth=1``: a Dense layer's matmul, add and
+    activation; an LSTM's time steps; ``depth=2``: each step's gates);
+    ``expand`` opens them by name instead, as in ``draw``. ``focus`` (a number
+    of operations) also draws each frame as the neighbourhood of its node, which
+    the page shows at full size beside an overview of the whole graph.
 
     ``stepper[i]`` is a Frame; ``digraph(i)`` / ``svg(i)`` draw it; ``save_svgs(dir)``
-    writes frame_000.svg ...; ``html()`` / ``save_html(path)`` give one page with
-    previous/next buttons, a slider and arrow keys. In Jupyter the stepper shows
-    itself, or ``widget()`` drives it with ipywidgets when they are installed.
+    writes frame_000.svg ...; ``html()`` / ``save_html(path)`` give one offline
+    page that zooms, pans and follows the current node. In Jupyter the stepper
+    shows itself; ``widget()`` drives it with ipywidgets.
     Like ``backward()``, stepping leaves ``.grad`` filled on the tensors.
     """
 
-    def __init__(self, target, *, show=DEFAULT_SHOW, grad_flow=False, expand=False,
-                 max_nodes=None, max_fanout=8, heatmap=False, title=None, batch=None):
+    def __init__(self, target, *, show=DEFAULT_SHOW, depth=None, expand=False, focus=None,
+                 grad_flow=False, max_nodes=None, max_fanout=8, heatmap=None, rankdir="auto",
+                 title=None, batch=None):
+        check_options(show, rankdir, "Stepper")
+        if focus is not None and (not isinstance(focus, int) or focus < 1):
+            raise ValueError(f"Stepper(focus=...) is a number of operations, 1 or more, not {focus!r}")
         base = view_of(target, batch=batch, gradients=True)
         if base.schematic:
             raise TypeError("a lone Node has no values to step through: step through a "
                             "Tensor computed with it instead")
-        unknown = set(show) - SHOW
-        if unknown:
-            raise ValueError(f"Stepper(show=...) knows {sorted(SHOW)}, not {sorted(unknown)}")
+        if base.grad_hint:  # a model with nothing to step through yet
+            raise ValueError(f"Stepper needs values to step through: {base.grad_hint}")
         self.graph, events = replay(base)
         final = graph_view(self.graph)
-        self.plan = make_plan(final, expand=expand, max_nodes=max_nodes, max_fanout=max_fanout)
+        opened = depth if depth is not None else expand
+        self.plan = make_plan(final, expand=opened, max_nodes=max_nodes, max_fanout=max_fanout)
         self.title = title or f"Backpropagation through {self.graph.variables[self.graph.outputs[0]].label}"
-        self.frames = list(make_frames(self.graph, events))
-        self.options = Options(frozenset(show), grad_flow, heatmap=heatmap)
+        self.frames = _Walk(self.plan, self.graph, events).frames
+        self.focus = focus
+        self.options = Options(frozenset(show), grad_flow, heatmap=heatmap, highlight_key=True, memo={})
         if grad_flow:  # one scale for every frame, from the final gradients
             self.options.grad_scale = gradient_scale(self.plan, final)
         self._fit_cells()
+        self.options.rankdir = resolve_rankdir(rankdir, self.plan, self.frames[-1].view, self.options,
+                                               [self.frames[0].view])
         self._svgs = {}
 
     def __len__(self):
@@ -81,42 +104,53 @@ class Stepper:
         return f"Stepper({len(self.frames)} frames of {self.graph!r})"
 
     # --- drawing ---------------------------------------------------------------
-    def digraph(self, i, caption=True):
-        """Frame ``i`` as a Digraph; ``caption=False`` leaves the caption out
-        (the HTML page shows it in large type above the picture instead)."""
+    def digraph(self, i, caption=True, focus=False):
+        """Frame ``i`` as a Digraph; ``caption=False`` leaves the caption and key
+        out (the HTML page shows them in large type instead); ``focus=True`` draws
+        only the neighbourhood of the frame's node (``focus`` operations around it)."""
         frame = self.frames[i]
         options = replace(self.options, emphasis=frame.emphasis)
         if caption:
             lines = frame.caption.split("\n")
             options.caption = "\n".join(lines + [" "] * (self._caption_lines - len(lines)))
         else:
-            options.caption_width = None
-        return render(self.plan, frame.view, options)
+            options.caption_width, options.legend = None, False
+        plan = self.plan
+        if focus:
+            plan = neighbourhood(self.plan, self._centre(i), self.focus or 1)
+        return render(plan, frame.view, options)
 
-    def svg(self, i, caption=True):
-        key = (i, caption)
+    def svg(self, i, caption=True, focus=False):
+        key = (i, caption, focus)
         if key not in self._svgs:
-            self._svgs[key] = to_svg(self.digraph(i, caption))
+            self._svgs[key] = to_svg(self.digraph(i, caption, focus))
         return self._svgs[key]
 
-    def svgs(self, caption=True):
-        return [self.svg(i, caption) for i in range(len(self))]
+    def svgs(self, caption=True, focus=False):
+        """Every frame's SVG; Graphviz lays them out in parallel, one per core."""
+        missing = [i for i in range(len(self)) if (i, caption, focus) not in self._svgs]
+        digraphs = [self.digraph(i, caption, focus) for i in missing]
+        with ThreadPoolExecutor() as pool:  # each render is a `dot` process: no GIL held
+            for i, svg in zip(missing, pool.map(to_svg, digraphs)):
+                self._svgs[(i, caption, focus)] = svg
+        return [self._svgs[(i, caption, focus)] for i in range(len(self))]
 
     def save_svgs(self, directory, prefix="frame_"):
         """Write frame_000.svg, frame_001.svg, ...; returns their paths."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         paths = []
-        for i in range(len(self)):
+        for i, svg in enumerate(self.svgs()):
             path = directory / f"{prefix}{i:03d}.svg"
-            path.write_text(self.svg(i), encoding="utf-8")
+            path.write_text(svg, encoding="utf-8")
             paths.append(path)
         return paths
 
     def html(self):
-        """One self-contained page: every frame's SVG inline, no network needed."""
-        frames = [(self.svg(f.index, caption=False), f.caption, f.node, f.phase) for f in self.frames]
-        return page(frames, self.title)
+        """One self-contained page (no network needed): the graph drawn once and
+        each frame as the changes it makes, with controls to step, zoom and pan."""
+        focus = self.svgs(caption=False, focus=True) if self.focus else None
+        return page(self.svgs(caption=False), self.frames, self.title, self.options, self.plan, focus)
 
     def save_html(self, path):
         path = Path(path)
@@ -124,52 +158,43 @@ class Stepper:
         path.write_text(self.html(), encoding="utf-8")
         return path
 
-    def _repr_html_(self):
-        # Notebooks sanitise scripts in plain HTML output, but not inside an iframe.
-        return (f'<iframe srcdoc="{escape(self.html(), quote=True)}" '
-                'style="width:100%;height:620px;border:1px solid #ccc"></iframe>')
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from .notebook import stepper_bundle  # Jupyter only
+        return stepper_bundle(self)
 
     def widget(self):
-        """An ipywidgets slider with previous/next buttons, or, without ipywidgets,
-        an object that displays as the HTML page."""
-        try:
-            import ipywidgets as w
-        except ImportError:
-            return _HtmlPage(self._repr_html_())
-        picture, caption = w.HTML(), w.HTML()
-        slider = w.IntSlider(value=0, min=0, max=len(self) - 1, description="frame")
-        prev, nxt = w.Button(description="◀ previous"), w.Button(description="next ▶")
+        """An ipywidgets stepper with the page's controls (needs ipywidgets:
+        ``pip install "graphnet[notebooks]"``)."""
+        from .notebook import widget
+        return widget(self)
 
-        def show(change=None):
-            frame = self.frames[slider.value]
-            caption.value = "<pre>" + escape(frame.caption) + "</pre>"
-            picture.value = self.svg(frame.index, caption=False)
-
-        slider.observe(show, names="value")
-        prev.on_click(lambda _: setattr(slider, "value", max(slider.value - 1, 0)))
-        nxt.on_click(lambda _: setattr(slider, "value", min(slider.value + 1, len(self) - 1)))
-        show()
-        return w.VBox([w.HBox([prev, slider, nxt]), caption, picture])
+    def _centre(self, i):
+        """The boxes frame ``i`` is about (the start frame: what the first step reads)."""
+        frame = self.frames[i]
+        if frame.emphasis.current:
+            return frame.emphasis.current
+        later = next((f for f in self.frames[i:] if f.emphasis.current), None)
+        return later.emphasis.inputs or later.emphasis.current if later else frozenset()
 
     def _fit_cells(self):
         """Give each cell the width of its longest text over all frames, and the
         caption the most lines any frame needs: the layout then never moves."""
-        longest = {}
+        longest, grids = {}, {}
+        items = [item for item in self.plan.items if isinstance(item, VarItem)]
         for frame in self.frames:
             states = States(frame.view)
-            for item in self.plan.items:
-                if isinstance(item, VarItem):
-                    for name, text in var_texts(item, states, self.options).items():
-                        key = (item.id, name)
-                        longest[key] = max(longest.get(key, 0), max(map(len, text.split("\n"))))
+            for item in items:
+                for name, content in var_texts(item, states, self.options).items():
+                    key = (item.id, name)
+                    longest[key] = max(longest.get(key, 0), max(map(len, content.head.split("\n"))))
+                    if content.rows:
+                        grids.setdefault((item.id, f"{name}-col"), []).append(content)
         self.options.widths = {key: width_for(n) for key, n in longest.items()}
+        self.options.widths.update({key: grid_width(contents) for key, contents in grids.items()})
         notes = {}
         for frame in self.frames:
-            op = self.plan.op_item(frame.emphasis.step) if frame.emphasis.notes else None
-            for position, note in frame.emphasis.notes.items():
-                if op is not None:
-                    key = (op.id, position)
-                    notes[key] = max(notes.get(key, 0), len(note))
+            for key, note in frame.emphasis.notes.items():
+                notes[key] = max(notes.get(key, 0), len(note))
         self.options.note_widths = {key: width_for(n, SMALL + 2) for key, n in notes.items()}
         lines = [frame.caption.split("\n") for frame in self.frames]
         self._caption_lines = max(len(ls) for ls in lines)
@@ -177,19 +202,16 @@ class Stepper:
         self.options.caption_width = width_for(widest, FONT_SIZE + 2)
 
 
-class _HtmlPage:
-    def __init__(self, markup):
-        self.markup = markup
-
-    def _repr_html_(self):
-        return self.markup
-
-
 def replay(view):
     """A fresh Graph over the view's outputs, run forward (on the values the view
-    holds) and backward under observation; returns it and the step events."""
+    holds, with its nodes' training settings) and backward under observation;
+    returns it and the step events."""
     graph = Graph([view.graph.variables[o] for o in view.graph.outputs])
     feed = {graph.variables[i]: view.values[i] for i in graph.leaves if view.values[i] is not None}
+    graph._take_nodes()
+    for (node, _, _), (source, _, _) in zip(graph.steps, view.graph.steps):
+        if hasattr(source, "training"):  # a model's inference graph steps without dropout
+            node.training = source.training
     events = Recorder()
     with observe(events):
         graph.forward(feed)
@@ -197,81 +219,224 @@ def replay(view):
     return graph, events
 
 
+def _run(graph, seed):
+    """Forward and backward events of an expansion's graph, the backward seeded with
+    the composite's upstream gradient (None: it gets none), leaving ``.grad`` alone."""
+    before = [v.grad for v in graph.variables]
+    events = Recorder()
+    try:
+        with observe(events):
+            graph.forward()
+            if seed is not None:
+                graph.backward(seed=np.broadcast_to(seed, np.shape(graph.values[graph.outputs[0]])))
+    finally:
+        for var, grad in zip(graph.variables, before):
+            var.grad = grad
+    return ([e for e in events if e.phase == "forward"], [e for e in events if e.phase == "backward"])
+
+
 # --- frames ------------------------------------------------------------------------
-def make_frames(graph, events):
-    n = len(graph)
-    producer = {out: k for k, (_, _, out) in enumerate(graph.steps)}
-    leaves = set(graph.leaves)
-    forward = [e for e in events if e.phase == "forward"]
-    backward = [e for e in events if e.phase == "backward"]
-    out_label = graph.variables[graph.outputs[0]].label
-    no_grads = ["missing" if need else "none" for need in graph.needs_grad]
+class _Known:
+    """What is known of one level's variables at a point of the walk."""
 
-    values = [graph.values[i] if i in leaves else None for i in range(n)]
-    index = 0
-    yield Frame(index, "start", "", start_caption(graph),
-                View(graph, list(values), [None] * n, list(no_grads), backward_done=set()),
-                Emphasis())
-    for i, event in enumerate(forward, 1):
-        out = event.slots[-1]
-        values[out] = event.output
-        index += 1
-        yield Frame(index, "forward", event.node.name,
-                    forward_caption(graph, event, i, len(forward)),
-                    View(graph, list(values), [None] * n, list(no_grads), backward_done=set()),
-                    Emphasis(step=event.index, phase="forward", fresh_values={out},
-                             read_values=set(event.slots[:-1])))
+    def __init__(self, graph):
+        n = len(graph)
+        leaves = set(graph.leaves)
+        self.graph = graph
+        self.values = [graph.values[i] if i in leaves else None for i in range(n)]
+        self.grads = [None] * n
+        self.received, self.expected = [0] * n, [0] * n
+        self.pending = set()  # slots an opened composite is adding to: partial until it is done
 
-    # How many gradient contributions each variable receives in all: it is complete
-    # once all have arrived, and 'partial' before (a value used twice, say).
-    expected = [0] * n
-    for event in backward:
-        for j, g in zip(event.slots[:-1], event.input_grads):
-            if g is not None and graph.needs_grad[j]:
-                expected[j] += 1
-    grads, received = [None] * n, [0] * n
-    for o in graph.outputs:
-        grads[o] = np.ones_like(graph.values[o])
-        expected[o] += 1
-        received[o] += 1
+    def expect(self, backward_events):
+        for event in backward_events:
+            for j, g in zip(event.slots[:-1], event.input_grads):
+                if g is not None and self.graph.needs_grad[j]:
+                    self.expected[j] += 1
 
-    def status(j):
-        if not graph.needs_grad[j]:
+    def add(self, j, g):
+        """Add a gradient contribution to slot ``j``; returns what it held before."""
+        before = self.grads[j]
+        self.grads[j] = g if before is None else before + g
+        self.received[j] += 1
+        return before
+
+    def status(self, j):
+        if not self.graph.needs_grad[j]:
             return "none"
-        if received[j] == 0:
+        if j in self.pending and self.grads[j] is not None:
+            return "partial"
+        if self.received[j] == 0:
             return "missing"
-        return "ok" if received[j] >= expected[j] else "partial"
+        return "ok" if self.received[j] >= self.expected[j] else "partial"
 
-    done = set()
-    index += 1
-    seed = graph.outputs[0]
-    ones = "1" if is_scalar(graph.values[seed]) else f"1 for each of its {np.size(graph.values[seed])} values"
-    yield Frame(index, "seed", graph.variables[seed].label,
-                f"backward starts at the output: d{out_label}/d{out_label} = {ones}",
-                View(graph, list(values), list(grads), [status(j) for j in range(n)],
-                     backward_done=set(done)),
-                Emphasis(phase="backward", seed=seed))
-    for i, event in enumerate(backward, 1):
-        ins, out = event.slots[:-1], event.slots[-1]
-        step = producer[out]
-        lines, notes, fresh = [], {}, set()
-        for p, (j, g) in enumerate(zip(ins, event.input_grads)):
-            if g is None or not graph.needs_grad[j]:
+    def snapshot(self):
+        return list(self.values), list(self.grads), [self.status(j) for j in range(len(self.values))]
+
+
+class _Walk:
+    """The frames of a plan's levels, walked in the order a backprop runs them."""
+
+    def __init__(self, plan, graph, events):
+        self.plan, self.graph = plan, graph
+        self.known = {level: _Known(level.graph) for level in plan.levels}
+        forward = [e for e in events if e.phase == "forward"]
+        backward = [e for e in events if e.phase == "backward"]
+        self.events = {plan.root: (forward, backward)}
+        self._before = {}  # expansion -> its composite's input gradients before it ran
+        self._events_below(plan.root)
+        for level, (_, bwd) in self.events.items():
+            self.known[level].expect(bwd)
+        self.frames = []
+        self._walk()
+
+    def _events_below(self, level):
+        """Run every expansion below ``level``, seeded by ``level``'s backward events."""
+        upstream = {self._step(level, e): e.upstream for e in self.events[level][1]}
+        for (parent, k), sub in self.plan.expansions.items():
+            if parent is level:
+                self.events[sub] = _run(sub.graph, upstream.get(k))
+                self._events_below(sub)
+
+    @staticmethod
+    def _step(level, event):
+        out = event.slots[-1]
+        return next(k for k, (_, _, o) in enumerate(level.graph.steps) if o == out)
+
+    def _frame(self, phase, node, caption, emphasis, level=None, depth=0):
+        root = self.known[self.plan.root].snapshot()
+        inner = {lvl: known.snapshot() for lvl, known in self.known.items() if lvl is not self.plan.root}
+        view = View(self.graph, *root, inner=inner)
+        self.frames.append(Frame(len(self.frames), phase, node, caption, view, emphasis, level, depth))
+
+    def _walk(self):
+        plan, graph = self.plan, self.graph
+        root = self.known[plan.root]
+        self._frame("start", "", start_caption(graph), Emphasis())
+        self._forward(plan.root, "forward ", 0)
+        out_label = graph.variables[graph.outputs[0]].label
+        for o in graph.outputs:
+            root.grads[o] = np.ones_like(graph.values[o])
+            root.expected[o] += 1
+            root.received[o] += 1
+        seed = graph.outputs[0]
+        ones = "1" if is_scalar(graph.values[seed]) else f"1 for each of its {np.size(graph.values[seed])} values"
+        ids = frozenset(plan.ids_of(plan.root, seed))
+        self._frame("seed", graph.variables[seed].label,
+                    f"backward starts at the output: d{out_label}/d{out_label} = {ones}",
+                    Emphasis(phase="backward", current=ids, outputs=ids, fresh_grads=ids))
+        self._backward(plan.root, "backward ", 0, out_label)
+
+    def _forward(self, level, where, depth):
+        plan, known = self.plan, self.known[level]
+        events = self.events[level][0]
+        for i, event in enumerate(events, 1):
+            k, out = event.index, event.slots[-1]
+            here = f"{where}{i}/{len(events)}"
+            sub = plan.expansions.get((level, k))
+            if sub is not None:
+                self._forward(sub, f"{here} ▸ ", depth + 1)
+            known.values[out] = event.output
+            self._write_through(level, out, event.output)
+            caption = forward_caption(level.graph, event, here)
+            if sub is not None:
+                inner = self.events[sub][0][-1].output if self.events[sub][0] else None
+                caption = fused_caption(caption, event.node, len(self.events[sub][0]),
+                                        _difference(event.output, inner), "forward")
+            emphasis = step_emphasis(plan, level, k, phase="forward",
+                                     cluster=sub.cluster if sub is not None else None)
+            emphasis.fresh_values, emphasis.read_values = emphasis.outputs, emphasis.inputs
+            self._frame("forward", event.node.name, caption, emphasis, level, depth)
+
+    def _write_through(self, level, slot, value=None, grad=False):
+        """An expansion's output (or input gradient) is the enclosing level's too:
+        the box shows it as soon as the inner step computes it."""
+        if level is self.plan.root:
+            return
+        bound = self.plan.bindings[level]
+        if slot not in bound:
+            return
+        parent = self.known[level.parent]
+        if not grad:
+            parent.values[bound[slot]] = value
+            return
+        target = bound[slot]
+        inner = [self.known[level].grads[j] for j, t in bound.items()
+                 if t == target and j != level.graph.outputs[0] and self.known[level].grads[j] is not None]
+        before = self._before[level].get(target)
+        total = sum(inner[1:], inner[0])
+        parent.grads[target] = total if before is None else before + total
+        parent.pending.add(target)
+
+    def _backward(self, level, where, depth, out_label):
+        plan, known, graph = self.plan, self.known[level], level.graph
+        events = self.events[level][1]
+        for i, event in enumerate(events, 1):
+            ins, out = event.slots[:-1], event.slots[-1]
+            k = self._step(level, event)
+            here = f"{where}{i}/{len(events)}"
+            sub = plan.expansions.get((level, k))
+            if sub is not None:
+                inner = self.known[sub]
+                o = sub.graph.outputs[0]
+                inner.grads[o] = np.broadcast_to(event.upstream, np.shape(sub.graph.values[o]))
+                inner.expected[o] += 1
+                inner.received[o] += 1
+                self._before[sub] = {j: known.grads[j] for j in ins}
+                self._backward(sub, f"{here} ▸ ", depth + 1, out_label)
+                for j in ins:  # the fused gradients replace what the inner steps added
+                    known.grads[j] = self._before[sub][j]
+                    known.pending.discard(j)
+            lines, notes, fresh = [], {}, set()
+            op = plan.op_ids.get((level, k))
+            for p, (j, g) in enumerate(zip(ins, event.input_grads)):
+                if g is None or not graph.needs_grad[j]:
+                    continue
+                before = known.add(j, g)
+                self._write_through(level, j, grad=True)
+                fresh.update(plan.ids_of(level, j))
+                line, note = backward_line(graph, event, p, out_label, before, known.grads[j])
+                lines.append(line)
+                if op is not None:
+                    notes[(op, p)] = note
+            head = f"{here}: {event.node.name} ({expression(graph, event)})"
+            if sub is not None:
+                inner_grads = self._inner_input_grads(sub, ins)
+                diffs = [_difference(g, inner_grads.get(p)) for p, g in enumerate(event.input_grads)
+                         if g is not None and p in inner_grads]
+                worst = max((d for d in diffs if d is not None), default=None)
+                head = fused_caption(head, event.node, len(self.events[sub][1]), worst, "backward")
+            emphasis = step_emphasis(plan, level, k, phase="backward", notes=notes,
+                                     cluster=sub.cluster if sub is not None else None)
+            emphasis.fresh_grads = frozenset(fresh)
+            emphasis.read_grads = emphasis.outputs
+            self._frame("backward", event.node.name, "\n".join([head] + lines), emphasis, level, depth)
+
+    def _inner_input_grads(self, sub, ins):
+        """The gradient the expansion's steps gave each input position of the composite."""
+        bound, inner = self.plan.bindings[sub], self.known[sub]
+        found = {}
+        for j, target in bound.items():
+            if j == sub.graph.outputs[0] or inner.grads[j] is None:
                 continue
-            before = grads[j]
-            grads[j] = g if before is None else before + g
-            received[j] += 1
-            fresh.add(j)
-            line, notes[p] = backward_line(graph, event, p, out_label, before, grads[j])
-            lines.append(line)
-        done.add(step)
-        index += 1
-        head = f"backward {i}/{len(backward)}: {event.node.name} ({expression(graph, event)})"
-        yield Frame(index, "backward", event.node.name, "\n".join([head] + lines),
-                    View(graph, list(values), list(grads), [status(j) for j in range(n)],
-                         backward_done=set(done)),
-                    Emphasis(step=step, phase="backward", fresh_grads=fresh, notes=notes,
-                             read_grads={out}))
+            for p, slot in enumerate(ins):
+                if slot == target:
+                    found[p] = inner.grads[j] if p not in found else found[p] + inner.grads[j]
+        return found
+
+
+def _difference(a, b):
+    """The largest absolute difference of two arrays (None when one is missing)."""
+    if a is None or b is None:
+        return None
+    return float(np.max(np.abs(to_host(a) - to_host(b)))) if np.size(a) else 0.0
+
+
+def fused_caption(head, node, steps, difference, phase):
+    """A fused composite's frame, after its expansion's steps: the same numbers?"""
+    same = "the same numbers" if phase == "forward" else "the same gradients"
+    diff = "" if difference is None else f" (largest difference {number(difference)})"
+    return f"{head}, fused: {same} as its {steps} steps above{diff}"
 
 
 def _labels(graph, slots):
@@ -282,7 +447,7 @@ def expression(graph, event):
     """The node's formula in its inputs' names: 'x + y'."""
     labels = _labels(graph, event.slots[:-1])
     if event.node.formula:
-        return substitute(event.node.formula, labels)
+        return typeset(substitute(event.node.formula, labels))
     return f"{event.node.op}({', '.join(labels)})"
 
 
@@ -298,22 +463,26 @@ def start_caption(graph):
             first_use.setdefault(j, (k, p))
     known = sorted((i for i in graph.leaves if graph.variables[i].name),
                    key=lambda i: first_use.get(i, (-1, 0)))
-    shown = ", ".join(f"{graph.variables[i].label} = {summary(graph.values[i])}" for i in known[:6])
+    shown = ", ".join(f"{graph.variables[i].label} = {_short(graph.values[i])}" for i in known[:6])
     more = ", …" if len(known) > 6 else ""
     return f"start: the inputs are known ({shown}{more}); every other value is ?"
 
 
-def forward_caption(graph, event, i, n):
+def _short(value):
+    """A leaf in the start caption: its number, or its shape."""
+    return summary(value) if is_scalar(value) else shape_text(value)
+
+
+def forward_caption(graph, event, where):
     node, out = event.node, event.slots[-1]
     out_label = graph.variables[out].label
     expr = expression(graph, event)
     if node.formula and all(is_scalar(v) for v in event.inputs) and is_scalar(event.output):
         numbers = substitute(node.formula, [_operand(v) for v in event.inputs])
-        body = f"{out_label} = {expr} = {numbers} = {summary(event.output)}"
+        body = f"{out_label} = {expr} = {typeset(numbers)} = {summary(event.output)}"
     else:
         body = f"{out_label} = {expr}: {shape_text(event.output)}, {summary(event.output)}"
-    where = f"forward {i}/{n}: " + ("" if out_label == node.name else f"{node.name}: ")
-    return where + body
+    return f"{where}: " + ("" if out_label == node.name else f"{node.name}: ") + body
 
 
 def backward_line(graph, event, p, out_label, before, total):
@@ -323,6 +492,7 @@ def backward_line(graph, event, p, out_label, before, total):
     upstream, g = event.upstream, event.input_grads[p]
     local = event.local[p] if event.local is not None and p < len(event.local) else None
     formula = derivative_formula(event.node, p, labels)
+    formula = typeset(formula) if formula else None
     target = f"d{out_label}/d{labels[p]}"
     sign = "+=" if before is not None else "="
     factor = grouped(formula) if formula else None
@@ -351,12 +521,15 @@ def write_walkthrough(output, directory, *, title=None, **options):
 
     Returns ``{'html': path, 'frames': [paths], 'graph': path}``.
     """
+    from .draw import draw
     stepper = Stepper(output, title=title, **options)
     directory = Path(directory)
     frames = stepper.save_svgs(directory)
     html = stepper.save_html(directory / "walkthrough.html")
     keep = {k: v for k, v in options.items() if k in ("show", "expand", "max_nodes", "max_fanout",
-                                                       "heatmap", "grad_flow")}
+                                                       "heatmap", "grad_flow", "rankdir")}
+    if "depth" in options:
+        keep["expand"] = options["depth"]
     graph = directory / "graph.svg"
     graph.write_text(to_svg(draw(stepper.graph, title=stepper.title, **keep)), encoding="utf-8")
     return {"html": html, "frames": frames, "graph": graph}
