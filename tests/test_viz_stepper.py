@@ -10,6 +10,7 @@ import pytest
 
 import graphnet as gn
 from composite_nodes import Sigmoid
+from graphnet.examples import backprop
 from graphnet.ops import apply
 from graphnet.viz import GraphvizMissing, Stepper, write_walkthrough
 
@@ -125,8 +126,9 @@ def test_an_opened_composite_steps_through_its_expansion_then_its_fused_self():
     assert [f.depth for f in forward] == [0, 1, 1, 1, 1, 0, 0]
     assert forward[1].title.startswith("forward 2/3 ▸ 1/4: ")
     fused = forward[5]
-    assert fused.node == name and "fused: the same numbers as its 4 steps above" in fused.title
-    assert "(largest difference 0)" in fused.title
+    assert fused.node == name and fused.title.endswith("(fused)")
+    assert f"Sigmoid '{name}', fused, gives the same numbers as its 4 steps above (largest difference 0)" \
+        in fused.caption
 
     def cluster(frame):
         return stepper.digraph(frame.index).source.split("subgraph cluster")[1]
@@ -135,7 +137,7 @@ def test_an_opened_composite_steps_through_its_expansion_then_its_fused_self():
     assert [cluster(f).count(">value ?<") for f in forward[:5]] == [3, 2, 1, 0, 0]
     backward = [f for f in stepper if f.phase == "backward"]
     assert [f.node.split("_")[0] for f in backward] == ["mul"] + inner[::-1] + ["sigmoid", "mul"]
-    assert "the same gradients as its 4 steps above" in backward[5].title
+    assert "the same gradients as its 4 steps above" in backward[5].caption
     # d loss / dw = 3 sigma'(1) * 2: the inner steps and the fused node give it alike
     expected = 3 * 0.7310585786 * (1 - 0.7310585786) * 2
     assert np.isclose(w.grad, expected)
@@ -181,3 +183,50 @@ def test_missing_dot_fails_clearly_but_frames_still_have_dot_source(monkeypatch,
 def test_a_lone_node_cannot_be_stepped():
     with pytest.raises(TypeError, match="no values"):
         Stepper(gn.ops.Mul())
+
+
+def _cell(source, item_id, cell):
+    """The markup of one cell (value or grad) of a record in a DOT source."""
+    line = next(line for line in source.splitlines() if f'id="var-{item_id}"' in line)
+    cells = re.findall(r"<TD BGCOLOR=\"#[0-9a-f]+\"[^>]*>(.*?)</TD>(?=<TD|</TR>)", line)
+    return [c for c in cells if f">{cell}" in c or c.startswith(cell)]
+
+
+def test_the_frames_inside_an_opened_dense_layer_show_the_fused_numbers():
+    model, batch = backprop.dense_model()
+    stepper = Stepper(model, batch=batch, depth=1)
+    fused = next(f for f in stepper if f.phase == "forward" and f.depth == 0)
+    inner = [f for f in stepper[:fused.index] if f.depth == 1]
+    assert [f.node.split("_")[0] for f in inner] == ["matmul", "add", "relu"]
+    # the layer's output box: written by its last inner step, then by the fused node
+    (out_id,) = stepper[inner[-1].index].emphasis.outputs
+    assert stepper[fused.index].emphasis.outputs == {out_id}
+    level, slot = next(key for key, v in stepper.plan.var_ids.items() if v == out_id and key[0].parent is None)
+    by_steps, by_fused = inner[-1].view.values[slot], fused.view.values[slot]
+    assert by_steps is not by_fused and np.array_equal(by_steps, by_fused)
+    cells = [_cell(stepper.digraph(f.index).source, out_id, "value") for f in (inner[-1], fused)]
+    assert cells[0] == cells[1] and "?" not in cells[0][0]
+    # and backward: the kernel's gradient from the steps equals the fused one
+    back = [f for f in stepper if f.phase == "backward"]
+    fused_back = next(f for f in back if f.node == fused.node)
+    assert "the same gradients as its 3 steps above (largest difference 0)" in fused_back.caption
+
+
+def test_an_lstm_opened_to_its_gates_steps_through_every_gate_of_every_step():
+    model, batch = backprop.lstm_model(steps=3, units=2, features=2)
+    stepper = Stepper(model, batch=batch, depth=2)
+    gates = ("i (input)", "f (forget)", "g (candidate)", "o (output)", "c'", "h'")
+    for phase in ("forward", "backward"):
+        deep = [f for f in stepper if f.phase == phase and f.depth == 2]
+        names = [_written(stepper, f) for f in deep]
+        for gate in gates:
+            assert names.count(gate) == 3, (phase, gate, names)  # one per time step
+    cells = [f for f in stepper if f.phase == "forward" and f.depth == 1 and f.node.startswith("lstmcell")]
+    assert len(cells) == 3 and all("(fused)" in f.title for f in cells)
+
+
+def _written(stepper, frame):
+    """The label of the variable a frame's step writes (forward) or starts from (backward)."""
+    level = frame.level
+    k = next(k for k, (node, _, _) in enumerate(level.graph.steps) if node.name == frame.node)
+    return level.graph.variables[level.graph.steps[k][2]].label

@@ -86,10 +86,9 @@ def legend_html(plan, options):
     keys = [(colors.ROLE_FILL[role], label, "box") for role, label in ROLES if role in roles]
     keys.append((colors.OP_FILL, "operation", "op"))
     if plan.clusters:
-        keys.append((colors.CLUSTER_FILL, "layer, opened", "cluster"))
+        keys.append((colors.CLUSTER_FILL, "layer (opened)", "cluster"))
     keys += [(fill, label, "box") for fill, label in HIGHLIGHT]
-    keys += [(colors.INPUT_EDGE, "into the current node", "edge"),
-             (colors.OUTPUT_EDGE, "out of it", "edge")]
+    keys += [(colors.INPUT_EDGE, "its inputs", "edge"), (colors.OUTPUT_EDGE, "its output", "edge")]
     parts = [f'<span class="key"><i class="swatch {kind}" style="--fill:{fill}"></i>{escape(label)}</span>'
              for fill, label, kind in keys]
     if options.grad_flow and options.grad_scale is not None:

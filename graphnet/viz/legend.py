@@ -8,10 +8,10 @@ from . import colors
 from .labels import FONT_SIZE, SMALL, cell, table, text, width_for
 from .plan import OpItem, VarItem
 
-ROLES = (("input", "input"), ("parameter", "parameter (trained)"), ("constant", "constant"),
+ROLES = (("input", "input"), ("parameter", "parameter"), ("constant", "constant"),
          ("op", "computed"), ("output", "output"))
-HIGHLIGHT = ((colors.CURRENT_FILL, "evaluated now"), (colors.READ_FILL, "read by it"),
-             (colors.FRESH_FILL, "written by it"))
+HIGHLIGHT = ((colors.CURRENT_FILL, "current step"), (colors.READ_FILL, "it reads"),
+             (colors.FRESH_FILL, "it writes"))
 
 
 def legend(plan, options, caption=None):
@@ -41,9 +41,9 @@ def _kinds(plan):
     if ops:
         keys.append(_key(colors.OP_FILL, "operation", rounded=True))
     if any(op.collapsed_composite for op in ops):
-        keys.append(_key(colors.COMPOSITE_FILL, "layer / composite (closed)", rounded=True))
+        keys.append(_key(colors.COMPOSITE_FILL, "layer (closed)", rounded=True))
     if plan.clusters:
-        keys.append(_key(colors.CLUSTER_FILL, "composite, opened", dashed=True))
+        keys.append(_key(colors.CLUSTER_FILL, "layer (opened)", dashed=True))
     return keys
 
 

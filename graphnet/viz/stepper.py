@@ -432,11 +432,13 @@ def _difference(a, b):
     return float(np.max(np.abs(to_host(a) - to_host(b)))) if np.size(a) else 0.0
 
 
-def fused_caption(head, node, steps, difference, phase):
+def fused_caption(caption, node, steps, difference, phase):
     """A fused composite's frame, after its expansion's steps: the same numbers?"""
+    head, _, details = caption.partition("\n")
     same = "the same numbers" if phase == "forward" else "the same gradients"
     diff = "" if difference is None else f" (largest difference {number(difference)})"
-    return f"{head}, fused: {same} as its {steps} steps above{diff}"
+    line = f"{node.op} '{node.layer_name() or node.name}', fused, gives {same} as its {steps} steps above{diff}"
+    return "\n".join(filter(None, [f"{head} (fused)", line, details]))
 
 
 def _labels(graph, slots):
@@ -481,8 +483,9 @@ def forward_caption(graph, event, where):
         numbers = substitute(node.formula, [_operand(v) for v in event.inputs])
         body = f"{out_label} = {expr} = {typeset(numbers)} = {summary(event.output)}"
     else:
-        body = f"{out_label} = {expr}: {shape_text(event.output)}, {summary(event.output)}"
-    return f"{where}: " + ("" if out_label == node.name else f"{node.name}: ") + body
+        body = f"{out_label} = {expr}\n{shape_text(event.output)}: {summary(event.output)}"
+    named = out_label in (node.name, node.layer_name())  # 'dense = relu(x W + b)' names itself
+    return f"{where}: " + ("" if named else f"{node.name}: ") + body
 
 
 def backward_line(graph, event, p, out_label, before, total):

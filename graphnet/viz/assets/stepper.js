@@ -224,6 +224,7 @@
     title.dataset.node = f.node;
     title.dataset.phase = f.phase;
     title.textContent = f.title;
+    title.title = f.title;  // the whole line, where it is cut short
     caption.textContent = f.details;
     slider.value = String(i);
     counter.textContent = (i + 1) + ' / ' + frames.length;
