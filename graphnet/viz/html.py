@@ -127,7 +127,7 @@ def page(svgs, frames, title, options, plan, focus_svgs=None):
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)}</title>
 <style>{_asset("stepper.css")}</style>
-<style>#frame-caption {{ min-height: {max(lines, 1) * 1.35:.2f}em; }}</style>
+<style>#frame-caption {{ min-height: {min(max(lines, 1), 4) * 1.35:.2f}em; }}</style>
 </head>
 <body>
 <header>

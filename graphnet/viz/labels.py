@@ -81,8 +81,8 @@ def scale_row(low, high, colour=None):
         return f'<TD BGCOLOR="{fill}" WIDTH="{SMALL}" HEIGHT="{SMALL}" FIXEDSIZE="TRUE"></TD>'
 
     return ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"><TR>'
-            f'{swatch(colors.diverging(-1))}<TD>{text(low, colour, SMALL)}</TD><TD> </TD>'
-            f'{swatch(colors.diverging(1))}<TD>{text(high, colour, SMALL)}</TD></TR></TABLE>')
+            f'{swatch(colors.diverging(-1))}<TD>{text(low, colour, SMALL + 1)}</TD><TD> </TD>'
+            f'{swatch(colors.diverging(1))}<TD>{text(high, colour, SMALL + 1)}</TD></TR></TABLE>')
 
 
 def number_table(rows, col_width, size, colour=None):

@@ -7,7 +7,7 @@
    boxes it reads and writes; a graph small enough to read whole stays whole. */
 (function () {
   'use strict';
-  var READABLE = 14;  // px: the current node's smallest text, at least
+  var READABLE = 13;  // px: the smallest text of the current node and its neighbours, at least
   var CLOSEST = 2.2;  // px per point: no closer than this unless text needs it
   var PAD = 16;       // px kept free around what the camera frames
   var XLINK = 'http://www.w3.org/1999/xlink', SVGNS = 'http://www.w3.org/2000/svg';
@@ -133,7 +133,8 @@
   function autoCamera(svg) {
     var st = stageSize(), g = size(svg), t = targets(svg);
     var whole = wholeScale(svg);
-    var readable = READABLE / smallestText(t.now, svg);
+    // Readable: the current node and the boxes it reads and writes.
+    var readable = READABLE / smallestText(t.now.concat(t.near), svg);
     if (!t.now.length || whole * userZoom >= readable) {
       return clamped(centred({x0: 0, y0: 0, x1: g.w, y1: g.h}, Math.min(whole, CLOSEST) * userZoom), svg);
     }
