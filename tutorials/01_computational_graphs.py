@@ -28,7 +28,7 @@
 import numpy as np
 
 import graphnet as gn
-from _tutorial import OUT, show_graph
+from _tutorial import show_graph, show_stepper
 from graphnet.viz import Stepper, draw
 
 # %% [markdown]
@@ -104,9 +104,7 @@ print("before backward, the drawing reads:", draw(q).source.count("grad ?"), "un
 stepper = Stepper(g, title="g = (x + y) * z")
 for frame in stepper:
     print(f"frame {frame.index}: {frame.caption}")
-page = stepper.save_html(OUT / "01_walkthrough.html")
-print("open", page, "in a browser")
-stepper  # in Jupyter, the stepper shows itself here
+page = show_stepper(stepper, "01_walkthrough")  # in Jupyter it shows itself here, too
 
 # %% [markdown]
 # Underneath, the same events can be watched directly. A `Graph` puts the nodes

@@ -52,3 +52,19 @@ def show_graph(digraph, name):
         display(digraph)
     print(f"[graph] {path}")
     return path
+
+
+def show_stepper(stepper, name):
+    """Save a step-through as OUT/name.html (any browser opens it, offline), display
+    it in a notebook, and say where it went. Without Graphviz's ``dot`` there is no
+    page to save; the tutorial goes on."""
+    from graphnet.viz import GraphvizMissing
+    try:
+        path = stepper.save_html(OUT / f"{name}.html")
+    except GraphvizMissing:
+        path = None
+    if IN_NOTEBOOK:
+        from IPython.display import display
+        display(stepper)  # a picture of frame 1 in any notebook, the live page when trusted
+    print(f"[stepper] {path}" if path else "[stepper] not saved: Graphviz's dot is missing")
+    return path
