@@ -29,8 +29,9 @@ import time
 import numpy as np
 
 import graphnet as gn
-from _tutorial import FAST, plt, show, show_graph
+from _tutorial import FAST, plt, show, show_graph, show_stepper
 from graphnet.nn import Dense, Input
+from graphnet.viz import Stepper
 
 # Two interleaving half moons, 200 points: the problem most of this chapter trains on.
 X, y = gn.data.make_moons(200, noise=0.2, seed=0)
@@ -77,6 +78,39 @@ assert np.allclose(w.value, expected_w) and sgd.iterations == 1 and after < befo
 # %% [markdown]
 # `model.fit` does exactly this, batch after batch: it records the model's loss
 # graph once and replays it for every batch.
+#
+# ### One iteration of a model, frame by frame
+#
+# `Stepper(model, batch=(x, y))` runs a compiled model's loss graph on one
+# batch and makes a frame of every step, forward and then backward. With
+# `depth=1` each layer opens: a Dense layer is a matrix product, a bias add and
+# its activation, each computed in a frame of its own; then comes the layer's
+# fused node, the one `fit` runs, which gives the same numbers. Open the page in
+# a browser: it follows the current step (`+` / `-` zoom, `0` shows the whole
+# graph, `f` turns following off and on).
+
+# %%
+gn.set_seed(0)
+tiny = moons_model(hidden=3)
+tiny.compile(gn.optimizers.SGD(0.1), "binary_crossentropy")
+stepper = Stepper(tiny, batch=(X[:4], y[:4]), depth=1, title="one iteration of a 2-3-1 network")
+for frame in stepper[1:5]:
+    print(frame.title)
+show_stepper(stepper, "04_one_iteration")
+fused = next(f for f in stepper if f.phase == "forward" and f.depth == 0)
+assert "gives the same numbers as its 3 steps above" in fused.caption
+
+# %% [markdown]
+# After training, `draw(model, grad_flow=True)` shows the gradients of the last
+# batch, coloured by size: the first thing to look at when a network will not
+# learn (the vanishing gradients of the initialisation section below show up
+# as blue).
+
+# %%
+tiny.fit(X, y, batch_size=20, epochs=2, verbose=0)
+last = gn.draw(tiny, grad_flow=True, show=("name", "shape", "grad"))
+show_graph(last, "04_last_batch_gradients")
+assert "grad ?" not in last.source and "last training batch" in last.source
 #
 # ## Epochs and iterations: counting the updates
 #

@@ -2,7 +2,9 @@
 TeX-ish sources typeset in Unicode: 'h_{t-1}' reads 'hₜ₋₁'."""
 import re
 
-from .format import summary
+import numpy as np
+
+from .format import shape_text, summary
 
 
 # Every character Unicode has a subscript or superscript for (q has neither, and
@@ -74,7 +76,8 @@ def mentions_upstream(formula):
 def display_name(var):
     """How formulas and captions name a variable: an unnamed constant by its value."""
     if var.role == "constant" and not var.name and var.value is not None:
-        return summary(var.value)
+        # A number reads as itself; an unnamed array by what it is.
+        return summary(var.value) if np.size(var.value) == 1 else f"constant{shape_text(var.value)}"
     return var.label
 
 

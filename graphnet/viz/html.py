@@ -131,6 +131,7 @@ def page(svgs, frames, title, options, plan, focus_svgs=None):
 </head>
 <body>
 <header>
+<div id="overview" title="the whole graph; click to look there"><svg id="overview-map"></svg></div>
 <h1>{escape(title)}</h1>
 <div id="frame-title" data-frame="0" data-node="{escape(first.node) if first else ''}" data-phase="{escape(first.phase) if first else ''}" aria-live="polite">{escape(first_head)}</div>
 <div id="frame-caption">{escape(first_details)}</div>
@@ -152,7 +153,6 @@ def page(svgs, frames, title, options, plan, focus_svgs=None):
 <main id="stage" tabindex="-1">
 <div id="canvas">{inline_svg(svgs[0], "m-") if svgs else ""}</div>
 <div id="focus-canvas" hidden></div>
-<div id="overview" title="the whole graph; click to look there"><svg id="overview-map"></svg></div>
 </main>
 <p class="hint">Keys: &#8592; &#8594; step, Home / End first / last frame, + / &#8722; zoom, 0 whole graph,
 f follow, shift + arrows pan{', v focus or whole graph' if focus_svgs is not None else ''}. Drag to pan, wheel to zoom.</p>

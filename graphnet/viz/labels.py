@@ -30,6 +30,15 @@ def width_for(chars, size=FONT_SIZE):
     return int(chars * size * CHAR_WIDTH) + 12
 
 
+def text_width(s, size=FONT_SIZE):
+    """Points that the text ``s`` needs, from rough glyph widths, with room for
+    the wider fonts that stand in for Helvetica (DejaVu Sans on Debian): a
+    fixed-size cell must hold its longest text."""
+    narrow, wide = set("ijlft.,:;'|!()[] "), set("mwMW@")
+    ems = sum(0.3 if c in narrow else 0.85 if c in wide else 0.68 if c.isupper() else 0.57 for c in s)
+    return int(1.2 * ems * size) + 12
+
+
 def cell(content, fill=None, width=None, align=None, style=None, border=None):
     attrs = ""
     if fill:

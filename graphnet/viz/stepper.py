@@ -24,7 +24,7 @@ from .draw import (DEFAULT_SHOW, Emphasis, Options, States, check_options, gradi
 from .formulas import derivative_formula, display_name, grouped, mentions_upstream, substitute, typeset
 from .format import is_scalar, number, shape_text, summary
 from .html import page
-from .labels import FONT_SIZE, SMALL, width_for
+from .labels import FONT_SIZE, SMALL, text_width, width_for
 from .plan import Level, VarItem, make_plan, neighbourhood
 from .render import to_svg
 from .values import grid_width
@@ -194,8 +194,8 @@ class Stepper:
         notes = {}
         for frame in self.frames:
             for key, note in frame.emphasis.notes.items():
-                notes[key] = max(notes.get(key, 0), len(note))
-        self.options.note_widths = {key: width_for(n, SMALL + 2) for key, n in notes.items()}
+                notes[key] = max(notes.get(key, 0), text_width(note, SMALL + 2))
+        self.options.note_widths = notes
         lines = [frame.caption.split("\n") for frame in self.frames]
         self._caption_lines = max(len(ls) for ls in lines)
         widest = max(len(line) for ls in lines for line in ls)

@@ -112,7 +112,10 @@
   }
 
   // --- the camera ------------------------------------------------------------------
-  function stageSize() { return {w: stage.clientWidth, h: stage.clientHeight}; }
+  function stageSize() {  // the part of the stage the camera frames (not the focus view's map)
+    var beside = focusView ? overview.offsetWidth : 0;
+    return {w: stage.clientWidth - beside, h: stage.clientHeight};
+  }
   function activeName() { return focusView ? 'focus' : 'main'; }
   function activeSvg() { return focusView ? focusCanvas.querySelector('svg') : live; }
   function centred(box, s) {
@@ -202,11 +205,12 @@
     if (focusView) {  // the neighbourhood the focus view shows, in the whole graph
       var t = targets(live);
       box = union(t.now.concat(t.near).map(function (el) { return boxOf(el, live); }));
-      overview.hidden = false;
+      overview.classList.remove('hidden');
     } else {
       var cam = cameras.main, st = stageSize();
       box = {x0: -cam.x / cam.s, y0: -cam.y / cam.s, x1: (st.w - cam.x) / cam.s, y1: (st.h - cam.y) / cam.s};
-      overview.hidden = box.x0 <= 0 && box.y0 <= 0 && box.x1 >= g.w && box.y1 >= g.h;
+      var whole = box.x0 <= 0 && box.y0 <= 0 && box.x1 >= g.w && box.y1 >= g.h;
+      overview.classList.toggle('hidden', whole);  // nothing to find: all of it is on the stage
     }
     if (!box) return;
     visible.setAttribute('x', box.x0);
@@ -240,6 +244,8 @@
     document.body.classList.toggle('focus-view', focusView);
     focusCanvas.hidden = !focusView;
     canvas.style.visibility = focusView ? 'hidden' : 'visible';  // measured, not shown
+    var home = focusView ? stage : document.querySelector('header');
+    if (overview.parentNode !== home) home.insertBefore(overview, home.firstChild);
     if (viewButton) viewButton.setAttribute('aria-pressed', focusView ? 'true' : 'false');
     show(current, false);
   }
