@@ -153,8 +153,8 @@ def test_html_page_holds_one_svg_and_each_frame_as_changes(example):
                                 page, re.S).group(1))
     frames = data["frames"]
     assert [f["phase"] for f in frames] == ["start", "forward", "forward", "seed", "backward", "backward"]
-    assert all("patch" in f for f in frames) and frames[0]["patch"] == []
-    texts = [t for f in frames[1:] for _, _, t in f["patch"] if t]
+    assert frames[0]["key"] == [] and all("step" in f for f in frames[1:])  # each from the one before
+    texts = [t for f in frames[1:] for _, _, t in f["step"] if t]
     assert "value 4" in texts and "grad -3" in texts
     for needle in ("<link", " src=", 'href="http', "@import"):
         assert needle not in page

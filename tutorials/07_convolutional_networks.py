@@ -38,11 +38,11 @@
 import numpy as np
 
 import graphnet as gn
-from _tutorial import FAST, plt, show, show_graph
+from _tutorial import FAST, plt, show, show_graph, show_stepper
 from graphnet.nn import (Activation, Add, AveragePooling2D, Concatenate, Conv2D, Dense, Dropout,
                          Flatten, GlobalAveragePooling2D, Input, MaxPooling2D)
 from graphnet.nn.conv import AvgPool2DNode, Conv2DNode, MaxPool2DNode, geometry, output_size
-from graphnet.viz import plots
+from graphnet.viz import Stepper, plots
 
 gn.set_seed(7)
 
@@ -646,6 +646,55 @@ pool_expanded = gn.draw(pool_only, show=("name", "shape"), expand=["MaxPool2D"])
 show_graph(pool_expanded, "07_maxpool_expanded")
 assert pool_expanded.source.count("Maximum") == 3
 assert np.array_equal(pool_only.predict(grid.reshape(1, 4, 4, 1))[0, :, :, 0], by_hand)
+
+# %% [markdown]
+# ## Backpropagation through a convolution, step by step
+#
+# The smallest network that still has every part: the 4x4 image, one 2x2
+# filter, flatten, and a Dense output trained with the squared error. The
+# stepper opens the layers (`depth=1`), so the convolution runs as its four
+# window terms, each slice and product a frame of its own, before the fused
+# Conv2D node computes the same numbers in one go; backward then visits the
+# same terms in reverse, and each window's gradient lands on its kernel
+# entry. Small tensors show their numbers, so every multiply-add can be
+# checked by hand.
+
+# %%
+tiny = gn.Sequential([Input((4, 4, 1), name="image"), Conv2D(1, 2, name="conv"), Flatten(name="flat"),
+                      Dense(1, name="out")], name="tiny_cnn")
+tiny.compile("sgd", "mse")
+tiny_image = grid.reshape(1, 4, 4, 1).astype("float32") / 10
+stepper = Stepper(tiny, batch=(tiny_image, np.ones((1, 1), "float32")), depth=1,
+                  title="one 2x2 filter, stepped through")
+conv_steps = [f for f in stepper if f.depth == 1 and f.phase == "forward" and f.title.startswith("forward 1/")]
+print(len(stepper), "frames;", len(conv_steps), "of them inside the convolution, forward")
+show_stepper(stepper, "07_tiny_cnn_steps")
+assert sum(f.node.startswith("matmul") for f in conv_steps) == 4  # one product per window offset
+
+# %% [markdown]
+# The trained MNIST model steps the same way, one frame per layer; its tensors
+# are too big for numbers, so each shows as a small heatmap of its values and
+# gradients with its colour scale (blue negative, red positive). `focus=1` also
+# draws each frame as the current layer with what it reads and writes, beside
+# the whole graph: open the page and press `v` to switch between the two.
+
+# %%
+cnn_steps = Stepper(model, batch=(X_test[:2], y_test[:2]), focus=1, title="the trained CNN on two test digits")
+print(len(cnn_steps), "frames; forward:")
+for frame in cnn_steps:
+    if frame.phase == "forward":
+        print("  ", frame.title)
+show_stepper(cnn_steps, "07_cnn_steps")
+
+# %% [markdown]
+# After training, `draw(model, grad_flow=True)` colours every box by the size
+# of its gradient in the last training batch: how strongly each layer was
+# being pushed when training stopped.
+
+# %%
+flow = gn.draw(model, grad_flow=True, show=("name", "shape", "grad"))
+show_graph(flow, "07_cnn_last_batch_gradients")
+assert "last training batch" in flow.source and "grad ?" not in flow.source
 
 # %% [markdown]
 #

@@ -119,7 +119,7 @@ def check_options(show, rankdir, who):
         raise ValueError(f"{who}(rankdir=...) is one of {RANKDIRS}, not {rankdir!r}")
 
 
-def resolve_rankdir(rankdir, plan, view, options, views=()):
+def resolve_rankdir(rankdir, plan, view, options, views=(), screen=None):
     """``rankdir``, or for 'auto' the direction the drawing reads better in; the
     boxes are sized from their texts in ``view`` (and any further ``views``)."""
     if rankdir != "auto":
@@ -132,7 +132,7 @@ def resolve_rankdir(rankdir, plan, view, options, views=()):
                 w, h = _estimated_size(var_texts(item, states, options))
                 old = sizes.get(item.id, (0, 0))
                 sizes[item.id] = (max(w, old[0]), max(h, old[1]))
-    return choose_rankdir(plan, sizes)
+    return choose_rankdir(plan, sizes) if screen is None else choose_rankdir(plan, sizes, screen)
 
 
 def _estimated_size(cells):

@@ -53,29 +53,44 @@ def _attribute(name):
     return "xlink:" + name[len(_XLINK):] if name.startswith(_XLINK) else name
 
 
-def patches(svgs, prefix):
-    """For each SVG after the first: the changes that turn the first into it, as
-    ``[[element index, {attribute: value or None}, text or None], ...]``, or None
-    when its elements differ from the first's (the page then keeps it whole)."""
+KEYFRAME_EVERY = 16  # frames: how far the page replays changes to reach any frame
+
+
+def _changes(old, new, prefix):
+    """What turns the elements ``old`` into ``new`` (the same tags, in order)."""
+    changes = []
+    for k, (a, b) in enumerate(zip(old, new)):
+        attrs = {_attribute(n): (prefix + v if n == "id" else v)
+                 for n, v in b.attrib.items() if a.attrib.get(n) != v}
+        attrs.update({_attribute(n): None for n in a.attrib if n not in b.attrib})
+        text = None
+        if len(b) == 0 and (a.text or "") != (b.text or ""):
+            text = b.text or ""
+        if attrs or text is not None:
+            changes.append([k, attrs, text])
+    return changes
+
+
+def patches(svgs, prefix, every=KEYFRAME_EVERY):
+    """How the page gets each frame from the first one's SVG: ``("key", changes)``
+    from the first frame itself, every ``every`` frames; ``("step", changes)``
+    from the frame before, in between (most of a frame is as the frame before
+    left it); or None, for an SVG whose elements differ from the first's (the
+    page keeps it whole). ``changes``: ``[[element index, {attribute: value or
+    None}, text or None], ...]``."""
     base = _elements(svgs[0])
     shape = [e.tag for e in base]
-    out = [[]]
-    for svg in svgs[1:]:
+    out, before = [("key", [])], base
+    for i, svg in enumerate(svgs[1:], 1):
         mine = _elements(svg)
         if [e.tag for e in mine] != shape:
             out.append(None)
-            continue
-        changes = []
-        for k, (a, b) in enumerate(zip(base, mine)):
-            attrs = {_attribute(n): (prefix + v if n == "id" else v)
-                     for n, v in b.attrib.items() if a.attrib.get(n) != v}
-            attrs.update({_attribute(n): None for n in a.attrib if n not in b.attrib})
-            text = None
-            if len(b) == 0 and (a.text or "") != (b.text or ""):
-                text = b.text or ""
-            if attrs or text is not None:
-                changes.append([k, attrs, text])
-        out.append(changes)
+            before = None
+        elif before is None or i % every == 0:
+            out.append(("key", _changes(base, mine, prefix)))
+        else:
+            out.append(("step", _changes(before, mine, prefix)))
+        before = mine if out[-1] is not None else None
     return out
 
 
@@ -110,7 +125,7 @@ def page(svgs, frames, title, options, plan, focus_svgs=None):
         if change is None:
             entry["svg"] = inline_svg(svgs[frame.index], "m-")
         else:
-            entry["patch"] = change
+            entry[change[0]] = change[1]
         if focus_svgs is not None:
             entry["focus"] = inline_svg(focus_svgs[frame.index], "f-")
         data.append(entry)

@@ -30,6 +30,9 @@ from .render import to_svg
 from .values import grid_width
 
 
+FOCUS_SCREEN = (600, 320)  # points: the focus view's part of a 1280x800 page
+
+
 @dataclass
 class Frame:
     index: int
@@ -87,6 +90,7 @@ class Stepper:
         if grad_flow:  # one scale for every frame, from the final gradients
             self.options.grad_scale = gradient_scale(self.plan, final)
         self._fit_cells()
+        self._rankdir = rankdir
         self.options.rankdir = resolve_rankdir(rankdir, self.plan, self.frames[-1].view, self.options,
                                                [self.frames[0].view])
         self._svgs = {}
@@ -116,8 +120,9 @@ class Stepper:
         else:
             options.caption_width, options.legend = None, False
         plan = self.plan
-        if focus:
+        if focus:  # a few boxes, laid out each frame in the direction that suits them
             plan = neighbourhood(self.plan, self._centre(i), self.focus or 1)
+            options.rankdir = resolve_rankdir(self._rankdir, plan, frame.view, options, screen=FOCUS_SCREEN)
         return render(plan, frame.view, options)
 
     def svg(self, i, caption=True, focus=False):

@@ -65,11 +65,25 @@
     holder.innerHTML = markup;
     return holder.querySelector('svg');
   }
-  function picture(f) {
+  var shown = 0;  // the frame whose changes the first SVG now holds
+  function reach(i) {
+    // A frame is a keyframe's changes plus the steps after it: replay from the
+    // nearest keyframe at or before i, unless i just follows what is shown.
+    if (frames[i].step && i === shown + 1 && !frames[shown].svg) {
+      patch(frames[i].step);
+      return;
+    }
+    var k = i;
+    while (!frames[k].key) k -= 1;
     restore();
-    var svg = base;
+    patch(frames[k].key);
+    for (var j = k + 1; j <= i; j++) patch(frames[j].step);
+  }
+  function picture(i) {
+    var f = frames[i], svg = base;
     if (f.svg) svg = f.parsed || (f.parsed = parse(f.svg));
-    else patch(f.patch);
+    else reach(i);
+    shown = i;
     if (svg !== live) {
       canvas.replaceChild(svg, live);
       live = svg;
@@ -113,8 +127,9 @@
 
   // --- the camera ------------------------------------------------------------------
   function stageSize() {  // the part of the stage the camera frames (not the focus view's map)
-    var beside = focusView ? overview.offsetWidth : 0;
-    return {w: stage.clientWidth - beside, h: stage.clientHeight};
+    var right = focusView && overview.classList.contains('dock-right') ? overview.offsetWidth : 0;
+    var below = focusView && overview.classList.contains('dock-bottom') ? overview.offsetHeight : 0;
+    return {w: stage.clientWidth - right, h: stage.clientHeight - below};
   }
   function activeName() { return focusView ? 'focus' : 'main'; }
   function activeSvg() { return focusView ? focusCanvas.querySelector('svg') : live; }
@@ -224,7 +239,7 @@
     i = Math.max(0, Math.min(frames.length - 1, i | 0));
     current = i;
     var f = frames[i];
-    picture(f);
+    picture(i);
     title.dataset.frame = String(i);
     title.dataset.node = f.node;
     title.dataset.phase = f.phase;
@@ -246,6 +261,9 @@
     canvas.style.visibility = focusView ? 'hidden' : 'visible';  // measured, not shown
     var home = focusView ? stage : document.querySelector('header');
     if (overview.parentNode !== home) home.insertBefore(overview, home.firstChild);
+    var g = size(live), wide = g.w / g.h > stage.clientWidth / stage.clientHeight;
+    overview.classList.toggle('dock-bottom', focusView && wide);
+    overview.classList.toggle('dock-right', focusView && !wide);
     if (viewButton) viewButton.setAttribute('aria-pressed', focusView ? 'true' : 'false');
     show(current, false);
   }
