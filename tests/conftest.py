@@ -17,3 +17,13 @@ def floatx_guard():
     yield
     gn.set_floatx(before)
 
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    """Headless chromium at a 1280x800 page, shared by the browser tests (browser.py)."""
+    from browser import start_browser
+
+    driver = start_browser(tmp_path_factory)
+    yield driver
+    driver.quit()

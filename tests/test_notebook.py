@@ -119,7 +119,7 @@ def test_a_stepper_shows_a_picture_beside_its_live_page(dot):
 
 def test_trusted_output_shows_the_live_page_and_untrusted_the_picture(dot, tmp_path):
     need("selenium")
-    from test_viz_browser import CHROMEDRIVER, CHROMIUM
+    from browser import CHROMEDRIVER, CHROMIUM
     if not (CHROMIUM and CHROMEDRIVER):
         unavailable("chromium and chromium-driver are not installed")
     from selenium import webdriver

@@ -16,10 +16,35 @@ def run(args, cwd):
                           text=True, timeout=600)
 
 
+# The tutorials whose step-through pages are checked in the browser, frame by frame.
+STEPPING = ("01_computational_graphs", "04_training", "07_convolutional_networks", "08_recurrent_networks")
+_runs = {}  # tutorial -> (its output, the directory it ran in): each runs once per session
+
+
+def tutorial_run(path, tmp_path_factory):
+    if path.stem not in _runs:
+        where = tmp_path_factory.mktemp(path.stem)
+        _runs[path.stem] = (run([str(path)], where), where)
+    return _runs[path.stem]
+
+
 @pytest.mark.parametrize("path", TUTORIALS, ids=lambda p: p.stem)
-def test_tutorial_runs(path, tmp_path):
-    done = run([str(path)], tmp_path)
+def test_tutorial_runs(path, tmp_path_factory):
+    done, _ = tutorial_run(path, tmp_path_factory)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+
+
+@pytest.mark.parametrize("path", [p for p in TUTORIALS if p.stem in STEPPING], ids=lambda p: p.stem)
+def test_tutorial_steppers_are_readable_on_every_frame(path, tmp_path_factory, browser):
+    from browser import check_every_frame
+
+    done, where = tutorial_run(path, tmp_path_factory)
+    assert done.returncode == 0, done.stderr[-3000:]
+    pages = [where / line.split("] ", 1)[1] for line in done.stdout.splitlines()
+             if line.startswith("[stepper] tutorial-output/")]
+    assert pages, "this tutorial should show a stepper"
+    for page in pages:
+        assert check_every_frame(browser, page) > 5, page
 
 
 @pytest.mark.parametrize("path", TUTORIALS, ids=lambda p: p.stem)

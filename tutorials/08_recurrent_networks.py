@@ -37,7 +37,7 @@ import time
 import numpy as np
 
 import graphnet as gn
-from _tutorial import FAST, OUT, plt, show, show_graph
+from _tutorial import FAST, OUT, plt, show, show_graph, show_stepper
 from graphnet.nn import GRU, LSTM, Dense, Embedding, Input, SimpleRNN, TimeDistributed
 from graphnet.nn.recurrent import time_step_gradient_norms
 from graphnet.viz import Stepper, plots
@@ -166,10 +166,8 @@ stepper = Stepper(loss, show=("name", "value", "grad"), title="BPTT through four
 for frame in stepper:
     if frame.phase in ("seed", "backward"):
         print(frame.caption)
-page = stepper.save_html(OUT / "08_bptt_walkthrough.html")
-print("open", page, "in a browser to step through all", len(stepper), "frames")
+show_stepper(stepper, "08_bptt_walkthrough")  # the page follows the step, top to bottom
 show_graph(gn.draw(loss, show=("name", "value", "grad")), "08_bptt_by_hand")
-stepper  # in Jupyter, the stepper shows itself here
 
 # %% [markdown]
 # Read the backward frames from the top: the gradient enters at h4, passes
@@ -376,6 +374,24 @@ two_steps = LSTM(2)(gn.tensor(rng.normal(size=(1, 2, 3)), name="x", requires_gra
 gates = gn.draw(two_steps, expand=2, show=("name", "shape", "formula"))
 show_graph(gates, "08_lstm_unrolled_gates")
 assert gates.source.count("lstmcell") >= 2 and "sigmoid" in gates.source and "tanh" in gates.source
+
+# %% [markdown]
+# And stepped through: `Stepper(..., depth=2)` opens the layer into its time
+# steps and each step into its gates, then runs them one at a time, forward
+# and backward. Each cell's own (fused) frame follows its gates and gives the
+# same numbers, and so does the layer's after its steps. Backward, the
+# gradient enters each cell through h and c, passes the gates in reverse
+# order, and leaves towards the step before: backpropagation through time,
+# gate by gate.
+
+# %%
+gate_steps = Stepper(two_steps.sum(), depth=2, title="an LSTM over two steps, gate by gate")
+forget = [f for f in gate_steps if f.phase == "forward" and ": f (forget) = " in f.title]
+print(len(gate_steps), "frames; the forget gate of each step:")
+for frame in forget:
+    print("  ", frame.title, "->", frame.caption.split("\n")[1])
+show_stepper(gate_steps, "08_lstm_gate_steps")
+assert len(forget) == 2  # one per time step
 
 # %% [markdown]
 # **Cell state versus hidden state.** With `return_state=True` the layer
