@@ -103,6 +103,9 @@ class Plan:
     # expansion Level -> {its slot: the enclosing level's slot it stands for}: the
     # expansion's inputs and output are drawn as the enclosing graph's boxes
     bindings: dict = field(default_factory=dict)
+    # expansion Level -> its slot for each input of the composite, in order (None:
+    # an input the expansion does not use)
+    inputs: dict = field(default_factory=dict)
 
     def cluster_of(self, item):
         return item.level.cluster if isinstance(item, (VarItem, OpItem)) else None
@@ -209,8 +212,8 @@ def _plan_level(plan, level, values, regions, expand, depth, bound=None):
             sub_bound = {sub.graph.slot(w): rep[ins[p]] for p, w in enumerate(wrappers)
                          if _holds(sub.graph, w)}
             sub_bound[sub.graph.outputs[0]] = rep[out]
-            plan.bindings[sub] = {sub.graph.slot(w): ins[p] for p, w in enumerate(wrappers)
-                                  if _holds(sub.graph, w)}
+            plan.inputs[sub] = [sub.graph.slot(w) if _holds(sub.graph, w) else None for w in wrappers]
+            plan.bindings[sub] = {j: ins[p] for p, j in enumerate(plan.inputs[sub]) if j is not None}
             plan.bindings[sub][sub.graph.outputs[0]] = out
             _plan_level(plan, sub, sub.graph.values, [], expand, depth + 1, sub_bound)
         else:
@@ -376,7 +379,7 @@ def neighbourhood(plan, centre, hops=1):
         frontier = {n for i in frontier for n in around.get(i, ())} - kept
         kept |= frontier
     part = Plan(root=plan.root, expansions=plan.expansions, var_ids=plan.var_ids,
-                op_ids=plan.op_ids, copies=plan.copies, bindings=plan.bindings)
+                op_ids=plan.op_ids, copies=plan.copies, bindings=plan.bindings, inputs=plan.inputs)
     part.items = [item for item in plan.items if item.id in kept]
     part.edges = [e for e in plan.edges if e.tail in kept and e.head in kept]
     used = {part.cluster_of(item) for item in part.items} - {None}

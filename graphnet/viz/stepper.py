@@ -289,6 +289,9 @@ class _Walk:
         backward = [e for e in events if e.phase == "backward"]
         self.events = {plan.root: (forward, backward)}
         self._before = {}  # expansion -> its composite's input gradients before it ran
+        # level -> {output slot: step}: which step a backward event belongs to
+        self._steps = {level: {out: k for k, (_, _, out) in enumerate(level.graph.steps)}
+                       for level in plan.levels}
         self._events_below(plan.root)
         for level, (_, bwd) in self.events.items():
             self.known[level].expect(bwd)
@@ -303,10 +306,8 @@ class _Walk:
                 self.events[sub] = _run(sub.graph, upstream.get(k))
                 self._events_below(sub)
 
-    @staticmethod
-    def _step(level, event):
-        out = event.slots[-1]
-        return next(k for k, (_, _, o) in enumerate(level.graph.steps) if o == out)
+    def _step(self, level, event):
+        return self._steps[level][event.slots[-1]]
 
     def _frame(self, phase, node, caption, emphasis, level=None, depth=0):
         root = self.known[self.plan.root].snapshot()
@@ -345,7 +346,7 @@ class _Walk:
             self._write_through(level, out, event.output)
             caption = forward_caption(level.graph, event, here)
             if sub is not None:
-                inner = self.events[sub][0][-1].output if self.events[sub][0] else None
+                inner = sub.graph.values[sub.graph.outputs[0]]
                 caption = fused_caption(caption, event.node, len(self.events[sub][0]),
                                         _difference(event.output, inner), "forward")
             emphasis = step_emphasis(plan, level, k, phase="forward",
@@ -356,20 +357,16 @@ class _Walk:
     def _write_through(self, level, slot, value=None, grad=False):
         """An expansion's output (or input gradient) is the enclosing level's too:
         the box shows it as soon as the inner step computes it."""
-        if level is self.plan.root:
+        if level is self.plan.root or slot not in self.plan.bindings[level]:
             return
-        bound = self.plan.bindings[level]
-        if slot not in bound:
-            return
-        parent = self.known[level.parent]
+        parent, target = self.known[level.parent], self.plan.bindings[level][slot]
         if not grad:
-            parent.values[bound[slot]] = value
+            parent.values[target] = value
             return
-        target = bound[slot]
-        inner = [self.known[level].grads[j] for j, t in bound.items()
-                 if t == target and j != level.graph.outputs[0] and self.known[level].grads[j] is not None]
+        ins = level.parent.graph.steps[level.step][1]
+        got = [g for p, g in self._inner_input_grads(level).items() if ins[p] == target]
         before = self._before[level].get(target)
-        total = sum(inner[1:], inner[0])
+        total = sum(got[1:], got[0])
         parent.grads[target] = total if before is None else before + total
         parent.pending.add(target)
 
@@ -406,7 +403,7 @@ class _Walk:
                     notes[(op, p)] = note
             head = f"{here}: {event.node.name} ({expression(graph, event)})"
             if sub is not None:
-                inner_grads = self._inner_input_grads(sub, ins)
+                inner_grads = self._inner_input_grads(sub)
                 diffs = [_difference(g, inner_grads.get(p)) for p, g in enumerate(event.input_grads)
                          if g is not None and p in inner_grads]
                 worst = max((d for d in diffs if d is not None), default=None)
@@ -417,17 +414,10 @@ class _Walk:
             emphasis.read_grads = emphasis.outputs
             self._frame("backward", event.node.name, "\n".join([head] + lines), emphasis, level, depth)
 
-    def _inner_input_grads(self, sub, ins):
-        """The gradient the expansion's steps gave each input position of the composite."""
-        bound, inner = self.plan.bindings[sub], self.known[sub]
-        found = {}
-        for j, target in bound.items():
-            if j == sub.graph.outputs[0] or inner.grads[j] is None:
-                continue
-            for p, slot in enumerate(ins):
-                if slot == target:
-                    found[p] = inner.grads[j] if p not in found else found[p] + inner.grads[j]
-        return found
+    def _inner_input_grads(self, sub):
+        """By input position of the composite: the gradient its expansion's steps gave it so far."""
+        grads = self.known[sub].grads
+        return {p: grads[j] for p, j in enumerate(self.plan.inputs[sub]) if j is not None and grads[j] is not None}
 
 
 def _difference(a, b):
