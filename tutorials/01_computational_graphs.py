@@ -189,6 +189,17 @@ print({name: w.grad for name, w in net.weights.items()})
 assert gn.gradcheck(out).ok
 
 # %% [markdown]
+# The same backward pass, frame by frame. This graph is too big to read whole
+# on a projector, so the page follows the step: it zooms to the node being
+# computed, with what it reads and what it writes, and the overview map in the
+# corner shows where that is. `0` shows the whole graph, `f` stops following.
+
+# %%
+net_steps = Stepper(out, title="a two-hidden-layer network, backward")
+print(len(net_steps), "frames, drawn", "top to bottom" if net_steps.options.rankdir == "TB" else "left to right")
+show_stepper(net_steps, "01_hand_wired_steps")
+
+# %% [markdown]
 # ## Shallow versus deep
 #
 # The *credit-assignment path* (CAP) is the chain of weighted transformations

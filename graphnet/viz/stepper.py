@@ -506,7 +506,9 @@ def backward_line(graph, event, p, out_label, before, total):
         else:
             how = f"upstream × {factor}" if formula else f"backward of {event.node.op}"
         line = f"{target} {sign} {how} = {summary(g)}"
-        note = f"{sign} {target}"  # a tensor's numbers are in its box; the edge says which gradient
+        # A number fits by the edge; a tensor's numbers are in its box, and the edge
+        # says which gradient it carries.
+        note = f"{'+' if before is not None else ''}{summary(g)}" if is_scalar(g) else f"{sign} {target}"
     if before is not None:
         line += f", now {summary(total)}"
     return line, note
