@@ -72,26 +72,29 @@ def _changes(old, new, prefix):
 
 
 def patches(svgs, prefix, every=KEYFRAME_EVERY):
-    """How the page gets each frame from the first one's SVG: ``("key", changes)``
-    from the first frame itself, every ``every`` frames; ``("step", changes)``
-    from the frame before, in between (most of a frame is as the frame before
-    left it); or None, for an SVG whose elements differ from the first's (the
-    page keeps it whole). ``changes``: ``[[element index, {attribute: value or
-    None}, text or None], ...]``."""
-    base = _elements(svgs[0])
+    """How the page gets each frame from the first one's SVG, frame by frame
+    (``svgs`` may be a generator: only two are held at a time): ``("key",
+    changes)`` from the first frame itself, every ``every`` frames; ``("step",
+    changes)`` from the frame before, in between (most of a frame is as the frame
+    before left it); or ``("svg", its SVG)`` for an SVG whose elements differ from
+    the first's, kept whole. ``changes``: ``[[element index, {attribute: value or
+    None}, text or None], ...]``. The first item is ``("base", the first SVG)``."""
+    svgs = iter(svgs)
+    first = next(svgs)
+    base = _elements(first)
     shape = [e.tag for e in base]
-    out, before = [("key", [])], base
-    for i, svg in enumerate(svgs[1:], 1):
+    yield "base", first
+    before = base
+    for i, svg in enumerate(svgs, 1):
         mine = _elements(svg)
         if [e.tag for e in mine] != shape:
-            out.append(None)
-            before = None
+            yield "svg", svg
+            mine = None
         elif before is None or i % every == 0:
-            out.append(("key", _changes(base, mine, prefix)))
+            yield "key", _changes(base, mine, prefix)
         else:
-            out.append(("step", _changes(before, mine, prefix)))
-        before = mine if out[-1] is not None else None
-    return out
+            yield "step", _changes(before, mine, prefix)
+        before = mine
 
 
 def legend_html(plan, options):
@@ -116,18 +119,18 @@ def legend_html(plan, options):
 def page(svgs, frames, title, options, plan, focus_svgs=None):
     """The page for ``frames`` (Frame objects) drawn as ``svgs`` (without captions);
     ``focus_svgs``: each frame's neighbourhood, for the focus view."""
-    changes = patches(svgs, "m-")
-    data = []
-    for frame, change in zip(frames, changes):
+    data, drawing = [], ""
+    focus = iter(focus_svgs) if focus_svgs is not None else None
+    for frame, (kind, change) in zip(frames, patches(svgs, "m-")):
         head, _, details = frame.caption.partition("\n")
         entry = {"title": head, "details": details, "node": frame.node, "phase": frame.phase,
                  "depth": frame.depth}
-        if change is None:
-            entry["svg"] = inline_svg(svgs[frame.index], "m-")
+        if kind == "base":
+            drawing, entry["key"] = inline_svg(change, "m-"), []
         else:
-            entry[change[0]] = change[1]
-        if focus_svgs is not None:
-            entry["focus"] = inline_svg(focus_svgs[frame.index], "f-")
+            entry[kind] = inline_svg(change, "m-") if kind == "svg" else change
+        if focus is not None:
+            entry["focus"] = inline_svg(next(focus), "f-")
         data.append(entry)
     lines = max(len(f.caption.split("\n")) - 1 for f in frames) if frames else 1
     first = frames[0] if frames else None
@@ -166,7 +169,7 @@ def page(svgs, frames, title, options, plan, focus_svgs=None):
 <div id="legend">{legend_html(plan, options)}</div>
 </header>
 <main id="stage" tabindex="-1">
-<div id="canvas">{inline_svg(svgs[0], "m-") if svgs else ""}</div>
+<div id="canvas">{drawing}</div>
 <div id="focus-canvas" hidden></div>
 </main>
 <p class="hint">Keys: &#8592; &#8594; step, Home / End first / last frame, + / &#8722; zoom, 0 whole graph,

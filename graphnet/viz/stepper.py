@@ -9,6 +9,7 @@ as deep as asked; its own, fused frame follows and shows that it computes the
 same numbers. Each frame is a drawing of the same plan, so nothing moves but
 the numbers and the highlight; what is not computed yet reads '?'.
 """
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -132,13 +133,23 @@ class Stepper:
         return self._svgs[key]
 
     def svgs(self, caption=True, focus=False):
-        """Every frame's SVG; Graphviz lays them out in parallel, one per core."""
-        missing = [i for i in range(len(self)) if (i, caption, focus) not in self._svgs]
-        digraphs = [self.digraph(i, caption, focus) for i in missing]
-        with ThreadPoolExecutor() as pool:  # each render is a `dot` process: no GIL held
-            for i, svg in zip(missing, pool.map(to_svg, digraphs)):
-                self._svgs[(i, caption, focus)] = svg
+        """Every frame's SVG (kept: a second call draws nothing again)."""
+        for i, svg in enumerate(self.rendered(caption, focus)):
+            self._svgs[(i, caption, focus)] = svg
         return [self._svgs[(i, caption, focus)] for i in range(len(self))]
+
+    def rendered(self, caption=True, focus=False):
+        """Each frame's SVG in turn, without keeping them: Graphviz lays out a few
+        frames ahead, one `dot` process per core (a long stepper's SVGs would not
+        all fit in memory at once)."""
+        ahead = 2 * (os.cpu_count() or 1)
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # dot holds no GIL
+            for start in range(0, len(self), ahead):
+                batch = range(start, min(start + ahead, len(self)))
+                cached = {i: self._svgs.get((i, caption, focus)) for i in batch}
+                drawn = pool.map(to_svg, [self.digraph(i, caption, focus) for i in batch if cached[i] is None])
+                for i in batch:
+                    yield cached[i] if cached[i] is not None else next(drawn)
 
     def save_svgs(self, directory, prefix="frame_"):
         """Write frame_000.svg, frame_001.svg, ...; returns their paths."""
@@ -154,8 +165,8 @@ class Stepper:
     def html(self):
         """One self-contained page (no network needed): the graph drawn once and
         each frame as the changes it makes, with controls to step, zoom and pan."""
-        focus = self.svgs(caption=False, focus=True) if self.focus else None
-        return page(self.svgs(caption=False), self.frames, self.title, self.options, self.plan, focus)
+        focus = self.rendered(caption=False, focus=True) if self.focus else None
+        return page(self.rendered(caption=False), self.frames, self.title, self.options, self.plan, focus)
 
     def save_html(self, path):
         path = Path(path)
