@@ -112,7 +112,10 @@ def test_a_stepper_shows_a_picture_beside_its_live_page(dot):
             "6 frames") in html
     # The live page waits, hidden, for the script; the picture is outside it.
     live = html.index('<div class="graphnet-live" hidden="hidden" style="display:none;')
-    assert html.index("<img") < live < html.index("<iframe srcdoc=") < html.index("<script>")
+    assert html.index("<img") < live < html.index("<iframe") < html.index("<script>")
+    page = json.loads(re.search(r'<script type="application/json" class="graphnet-page">(.*?)</script>',
+                                html, re.S).group(1))
+    assert page == stepper.html() and len(html) < 1.3 * len(page) + 2 * len(data["image/png"])
     assert "6 frames" in data["text/plain"]
     assert set(stepper_bundle(stepper, exclude=["text/html"])[0]) == {"image/png", "text/plain"}
 

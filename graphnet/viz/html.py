@@ -15,8 +15,7 @@ controls; #stage is the visible area and #canvas the moving picture.
 """
 import json
 import re
-import xml.etree.ElementTree as ET
-from html import escape
+from html import escape, unescape
 from importlib import resources
 
 from . import colors
@@ -26,7 +25,6 @@ _PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.S)
 _IDS = re.compile(r'\bid="([^"]+)"')
 _REFS = re.compile(r'(href="#|url\(#)([^")]+)')
 _SIZE = re.compile(r'<svg width="[\d.]+pt" height="[\d.]+pt"\s+viewBox="([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+)"')
-_XLINK = "{http://www.w3.org/1999/xlink}"
 
 
 def _asset(name):
@@ -44,53 +42,56 @@ def inline_svg(svg, prefix):
     return _REFS.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)
 
 
+# A start tag, its attributes and the text after it: Graphviz writes text only in
+# <text> and <title>, and always quotes attribute values with ".
+_TAG = re.compile(r'<([A-Za-z][\w:.-]*)((?:\s+[^\s=>/]+="[^"]*")*)\s*/?>([^<]*)')
+_ATTR = re.compile(r'([^\s=]+)="([^"]*)"')
+_TEXT_TAGS = ("text", "title")
+
+
 def _elements(svg):
-    """Every element in document order (as ``querySelectorAll('*')`` lists them)."""
-    return list(ET.fromstring(_PROLOGUE.sub("", svg, count=1).encode()).iter())
-
-
-def _attribute(name):
-    return "xlink:" + name[len(_XLINK):] if name.startswith(_XLINK) else name
-
-
-KEYFRAME_EVERY = 16  # frames: how far the page replays changes to reach any frame
+    """(tag, attributes as written, text) of every element, in document order (as
+    ``querySelectorAll('*')`` lists them, the <svg> itself first)."""
+    return [(m.group(1), m.group(2), m.group(3) if m.group(1) in _TEXT_TAGS else None)
+            for m in _TAG.finditer(_PROLOGUE.sub("", svg, count=1))]
 
 
 def _changes(old, new, prefix):
     """What turns the elements ``old`` into ``new`` (the same tags, in order)."""
     changes = []
     for k, (a, b) in enumerate(zip(old, new)):
-        attrs = {_attribute(n): (prefix + v if n == "id" else v)
-                 for n, v in b.attrib.items() if a.attrib.get(n) != v}
-        attrs.update({_attribute(n): None for n in a.attrib if n not in b.attrib})
-        text = None
-        if len(b) == 0 and (a.text or "") != (b.text or ""):
-            text = b.text or ""
+        if a == b:  # most elements: the same text to the letter
+            continue
+        before, after = dict(_ATTR.findall(a[1])), dict(_ATTR.findall(b[1]))
+        attrs = {n: (prefix if n == "id" else "") + unescape(v)
+                 for n, v in after.items() if before.get(n) != v}
+        attrs.update({n: None for n in before if n not in after})
+        text = unescape(b[2]) if b[2] != a[2] else None
         if attrs or text is not None:
             changes.append([k, attrs, text])
     return changes
 
 
-def patches(svgs, prefix, every=KEYFRAME_EVERY):
+def patches(svgs, prefix):
     """How the page gets each frame from the first one's SVG, frame by frame
-    (``svgs`` may be a generator: only two are held at a time): ``("key",
-    changes)`` from the first frame itself, every ``every`` frames; ``("step",
-    changes)`` from the frame before, in between (most of a frame is as the frame
-    before left it); or ``("svg", its SVG)`` for an SVG whose elements differ from
-    the first's, kept whole. ``changes``: ``[[element index, {attribute: value or
+    (``svgs`` may be a generator: only two are held at a time): ``("step",
+    changes)`` from the frame before (most of a frame is as the frame before left
+    it); ``("svg", its SVG)`` for an SVG whose elements differ from the first's,
+    kept whole; ``("key", changes)`` from the first frame itself, for a frame that
+    follows one kept whole. ``changes``: ``[[element index, {attribute: value or
     None}, text or None], ...]``. The first item is ``("base", the first SVG)``."""
     svgs = iter(svgs)
     first = next(svgs)
     base = _elements(first)
-    shape = [e.tag for e in base]
+    shape = [e[0] for e in base]
     yield "base", first
     before = base
-    for i, svg in enumerate(svgs, 1):
+    for svg in svgs:
         mine = _elements(svg)
-        if [e.tag for e in mine] != shape:
+        if [e[0] for e in mine] != shape:
             yield "svg", svg
             mine = None
-        elif before is None or i % every == 0:
+        elif before is None:
             yield "key", _changes(base, mine, prefix)
         else:
             yield "step", _changes(before, mine, prefix)

@@ -22,12 +22,14 @@
 
   var base = canvas.querySelector('svg'), live = base;
   var elements = base ? [base].concat([].slice.call(base.querySelectorAll('*'))) : [];
-  var saved = {}, changed = [];
   var current = 0, follow = true, focusView = !!data.focus, userZoom = 1;
   var cameras = {main: {s: 1, x: 0, y: 0}, focus: {s: 1, x: 0, y: 0}};
   var settle = null, visible = null;
 
-  // --- frames: the first SVG, patched -------------------------------------------
+  // --- frames: the first SVG, changed ---------------------------------------------
+  // Each frame is the changes from the frame before ('step'), from the first frame
+  // ('key', after a frame kept whole) or a whole SVG ('svg'). Applying changes
+  // records what they replaced, so stepping back undoes exactly what a step did.
   function setAttr(el, name, value) {
     if (name.indexOf('xlink:') === 0) {
       if (value === null) el.removeAttributeNS(XLINK, name.slice(6));
@@ -38,52 +40,47 @@
   function getAttr(el, name) {
     return name.indexOf('xlink:') === 0 ? el.getAttributeNS(XLINK, name.slice(6)) : el.getAttribute(name);
   }
-  function restore() {  // back to the first frame's state
-    changed.forEach(function (k) {
-      var el = elements[k], was = saved[k];
-      Object.keys(was.attrs).forEach(function (a) { setAttr(el, a, was.attrs[a]); });
-      if (was.text !== undefined) el.textContent = was.text;
-    });
-    changed = [];
-  }
-  function patch(changes) {
-    changes.forEach(function (c) {
-      var k = c[0], el = elements[k], was = saved[k] || (saved[k] = {attrs: {}, text: undefined});
+  function change(changes) {  // returns the changes that undo these
+    return changes.map(function (c) {
+      var el = elements[c[0]], old = {}, text = null;
       Object.keys(c[1]).forEach(function (a) {
-        if (!(a in was.attrs)) was.attrs[a] = getAttr(el, a);
+        old[a] = getAttr(el, a);
         setAttr(el, a, c[1][a]);
       });
       if (c[2] !== null) {
-        if (was.text === undefined) was.text = el.textContent;
+        text = el.textContent;
         el.textContent = c[2];
       }
-      changed.push(k);
+      return [c[0], old, text];
     });
+  }
+  var at = 0, undo = [];  // the frame the first SVG now shows, and how it got there
+  function back() { change(undo.pop()); at -= 1; }
+  function reach(i) {
+    var key = i;
+    while (!frames[key].key) key -= 1;  // the chain that frame i is on starts here
+    var chainKey = at;  // and the one the shown frame is on (never a whole SVG)
+    while (!frames[chainKey].key) chainKey -= 1;
+    if (chainKey !== key) {
+      while (undo.length) change(undo.pop());  // back to the first frame itself
+      at = key;
+      undo = key ? [change(frames[key].key)] : [];
+    }
+    while (at > i) back();
+    while (at < i) {
+      at += 1;
+      undo.push(change(frames[at].step));
+    }
   }
   function parse(markup) {
     var holder = document.createElement('div');
     holder.innerHTML = markup;
     return holder.querySelector('svg');
   }
-  var shown = 0;  // the frame whose changes the first SVG now holds
-  function reach(i) {
-    // A frame is a keyframe's changes plus the steps after it: replay from the
-    // nearest keyframe at or before i, unless i just follows what is shown.
-    if (frames[i].step && i === shown + 1 && !frames[shown].svg) {
-      patch(frames[i].step);
-      return;
-    }
-    var k = i;
-    while (!frames[k].key) k -= 1;
-    restore();
-    patch(frames[k].key);
-    for (var j = k + 1; j <= i; j++) patch(frames[j].step);
-  }
   function picture(i) {
     var f = frames[i], svg = base;
     if (f.svg) svg = f.parsed || (f.parsed = parse(f.svg));
     else reach(i);
-    shown = i;
     if (svg !== live) {
       canvas.replaceChild(svg, live);
       live = svg;
