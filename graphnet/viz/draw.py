@@ -156,6 +156,8 @@ def step_emphasis(plan, level, step, **more):
     _, ins, out = level.graph.steps[step]
     op = plan.op_ids.get((level, step))
     reads = frozenset(i for j in ins for i in plan.ids_of(level, j))
+    if op is not None:  # of a leaf drawn at each use, only the copy this op uses
+        reads = reads & {edge.tail for edge in plan.edges if edge.head == op}
     writes = frozenset(plan.ids_of(level, out))
     return Emphasis(current=frozenset([op] if op else writes), inputs=reads, outputs=writes, **more)
 

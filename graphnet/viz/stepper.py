@@ -421,6 +421,8 @@ class _Walk:
                 head = fused_caption(head, event.node, len(self.events[sub][1]), worst, "backward")
             emphasis = step_emphasis(plan, level, k, phase="backward", notes=notes,
                                      cluster=sub.cluster if sub is not None else None)
+            if op is not None:  # a leaf drawn at each use: the copy this step reads
+                fresh &= emphasis.inputs | emphasis.outputs
             emphasis.fresh_grads = frozenset(fresh)
             emphasis.read_grads = emphasis.outputs
             self._frame("backward", event.node.name, "\n".join([head] + lines), emphasis, level, depth)
