@@ -281,3 +281,27 @@ def test_missing_dot_fails_clearly_while_dot_source_works(monkeypatch, tmp_path)
         to_svg(digraph)
     shown = digraph._repr_mimebundle_()  # what a notebook displays instead of a traceback
     assert "install" in shown["text/plain"] and "digraph" in shown["text/plain"]
+
+
+def test_the_layout_runs_the_way_the_graph_reads_best():
+    from graphnet.examples import backprop
+    from graphnet.nn import Concatenate, Dense, Input
+    from graphnet.viz import Stepper
+
+    def direction(target, **options):
+        return draw(target, show=("name", "shape"), **options).graph_attr["rankdir"]
+
+    assert direction(backprop.worked_example()) == "LR"  # small: the forward pass left to right
+    deep = gn.Sequential([Dense(16, activation="relu", input_shape=(8,))]
+                         + [Dense(16, activation="relu") for _ in range(9)])
+    assert direction(deep) == "TB"                      # a 10-layer MLP runs down
+    cnn, batch = backprop.course_cnn()
+    assert direction(cnn, expand=True) == "TB"          # so does an opened CNN
+    x = Input((8,))
+    wide = gn.Model(x, Concatenate()([Dense(4, name=f"branch{i}")(x) for i in range(8)]))
+    assert direction(wide) == "LR"                      # eight branches side by side run across
+    assert direction(deep, rankdir="LR") == "LR"        # asked for, given
+    assert Stepper(backprop.tanh_recurrence(6)).options.rankdir == "TB"
+    assert Stepper(backprop.tanh_recurrence(6), rankdir="LR").options.rankdir == "LR"
+    with pytest.raises(ValueError, match="rankdir"):
+        draw(deep, rankdir="sideways")

@@ -4,8 +4,9 @@ Estimated before Graphviz lays anything out, from the plan's ranks (the longest
 path to each box) and the boxes' sizes: a left-to-right drawing is as wide as
 the sum of its ranks' widths and as tall as its tallest rank, and the other way
 round for top to bottom. A drawing that fits a projector at full size runs left
-to right, the way the forward pass is read; otherwise it runs in whichever
-direction shows it larger on that screen (a deep chain: top to bottom).
+to right, the way the forward pass is read; a larger one will scroll, and pages
+and notebooks scroll down, so it runs in whichever direction is narrower on that
+screen (a deep chain: top to bottom; a wide, shallow graph: left to right).
 """
 from .plan import VarItem
 
@@ -26,10 +27,11 @@ def choose_rankdir(plan, sizes, screen=SCREEN):
         by_rank.setdefault(r, []).append(boxes.get(item_id, OP_SIZE))
     lr = _extent(by_rank, along=0)
     tb = _extent(by_rank, along=1)
-    fit_lr, fit_tb = _fit(lr, screen), _fit(tb, screen)
-    if fit_lr >= 1 or fit_lr >= fit_tb:
+    if _fit(lr, screen) >= 1:
         return "LR"
-    return "TB"
+    # Too big for the screen: it will scroll, and pages and notebooks scroll down,
+    # so the direction whose width fits better wins.
+    return "TB" if screen[0] / tb[0] > screen[0] / lr[0] else "LR"
 
 
 def _ranks(plan):
@@ -42,6 +44,7 @@ def _ranks(plan):
             indegree[edge.head] += 1
     rank = {i: 0 for i, d in indegree.items() if d == 0}
     ready = list(rank)
+    sources = list(rank)
     while ready:  # Kahn's order: a box's rank is final once all its tails are placed
         tail = ready.pop()
         for head in heads.get(tail, ()):
@@ -49,6 +52,12 @@ def _ranks(plan):
             indegree[head] -= 1
             if indegree[head] == 0:
                 ready.append(head)
+    # Graphviz keeps edges short: a weight or an input sits just before its first
+    # use, not with every other leaf at the start.
+    for source in sources:
+        uses = [rank[h] for h in heads.get(source, ()) if h in rank]
+        if uses:
+            rank[source] = min(uses) - 1
     return rank
 
 
