@@ -16,6 +16,7 @@ import pytest
 
 import graphnet as gn
 from graphnet.viz import Stepper, draw
+from graphnet.viz.render import PNG_MAX_SIDE
 from graphnet.viz.notebook import (CELL_WIDTH, MIN_SCALE, fits_readably, follow_view,
                                    full_view, stepper_bundle, svg_boxes, widget)
 
@@ -93,7 +94,7 @@ def test_a_huge_drawing_keeps_its_png_small(dot):
         x = gn.tanh(x * 1.5)
     data, metadata = draw(x)._repr_mimebundle_(include=["image/png"])
     width, height = png_size(data["image/png"])
-    assert max(width, height) <= 2400
+    assert max(width, height) <= PNG_MAX_SIDE
     shown = metadata["image/png"]
     assert abs(width / height - shown["width"] / shown["height"]) < 0.05 * width / height
 
@@ -105,7 +106,7 @@ def test_a_stepper_shows_a_picture_beside_its_live_page(dot):
     data, metadata = stepper_bundle(stepper)
     width, _ = png_size(data["image/png"])
     # twice the shown size, for sharpness, unless the cap on the long side applies
-    assert width >= min(1.9 * metadata["image/png"]["width"], 2390)
+    assert width >= min(1.9 * metadata["image/png"]["width"], PNG_MAX_SIDE - 10)
     html = data["text/html"]
     assert f'<img src="data:image/png;base64,{data["image/png"]}"' in html
     assert ("static picture of frame 1; run the notebook (or trust it) to step through "

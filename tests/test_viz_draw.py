@@ -305,3 +305,11 @@ def test_the_layout_runs_the_way_the_graph_reads_best():
     assert Stepper(backprop.tanh_recurrence(6), rankdir="LR").options.rankdir == "LR"
     with pytest.raises(ValueError, match="rankdir"):
         draw(deep, rankdir="sideways")
+
+
+def test_a_small_tensor_with_extra_axes_of_one_still_shows_its_numbers():
+    x = gn.tensor(np.array([[[1.0], [0.5], [-1.0], [2.0]]]), name="seq")  # (1, 4, 1)
+    line = record(draw(x * 2.0).source, "seq")
+    numbers = re.findall(r'ALIGN="RIGHT"><FONT POINT-SIZE="12">([^<]+)</FONT>', line)
+    assert numbers[:4] == ["1.00", "0.50", "-1.00", "2.00"] and "(1, 4, 1)" in line
+    assert 'FIXEDSIZE="TRUE"' not in line  # numbers, not a heatmap

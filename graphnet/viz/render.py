@@ -13,7 +13,7 @@ INSTALL_HINT = ("Graphviz's `dot` program is needed to render SVG, PNG or PDF, a
                 "drawings still give their DOT source: digraph.source.")
 
 PNG_DENSITY = 2        # image pixels per CSS pixel: crisp on high-density screens and projectors
-PNG_MAX_SIDE = 2400    # pixels: a huge graph's PNG gets coarser instead of bloating the notebook
+PNG_MAX_SIDE = 2000    # pixels: a large graph's PNG gets coarser instead of bloating the notebook
 
 _SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)(pt|px)?"[^>]*?\bheight="([\d.]+)(pt|px)?"')
 _NODE = re.compile(r'^\s*(?!(?:graph|node|edge|subgraph)\b)("[^"]*"|[\w.]+)\s*(?:\[|$)')

@@ -56,8 +56,8 @@ def mode_of(traced, heatmap=None):
         return "number"
     if heatmap is False:
         return "text"
-    shape = np.shape(traced)
-    small = len(shape) <= 2 and max(shape) <= GRID_SIDE
+    shape = _grid_shape(traced)
+    small = len(shape) == 2 and max(shape) <= GRID_SIDE
     return "grid" if small and heatmap is None else "heat"
 
 
@@ -69,7 +69,7 @@ def shown(kind, value, traced, heatmap=None, note=""):
     if mode == "number" or mode == "text":
         return Shown(" ".join(filter(None, [kind, summary(value)])) + note)
     if mode == "grid":
-        grid = number_grid(value, GRID_SIDE, GRID_SIDE) if value is not None else None
+        grid = number_grid(_squeezed(value), GRID_SIDE, GRID_SIDE) if value is not None else None
         if grid is None:
             rows, cols = _grid_shape(traced)
             return Shown(f"{label} ?" if kind else "?", rows=(("?",) * cols,) * rows)
@@ -91,8 +91,20 @@ def shown(kind, value, traced, heatmap=None, note=""):
                  scale=float(finite.max()) if finite.size else 0.0)
 
 
+def _squeezed(value):
+    """``value`` without its axes of length 1 beyond two: one sequence of four steps
+    of one feature, (1, 4, 1), is a column of four numbers, as a teacher writes it
+    (the box's name cell gives the shape)."""
+    shape = np.shape(value)
+    while len(shape) > 2 and 1 in shape:
+        value = np.squeeze(value, axis=shape.index(1))
+        shape = np.shape(value)
+    return value
+
+
 def _grid_shape(traced):
-    shape = np.shape(traced)
+    """The rows and columns a grid of ``traced`` has (any number of axes for a heatmap)."""
+    shape = np.shape(_squeezed(traced))
     return (1, shape[0]) if len(shape) == 1 else shape
 
 
