@@ -2,7 +2,8 @@
 # One command for a newcomer on a fresh Debian/Ubuntu machine:
 #   bash run.sh tour    set everything up, then run the guided tour
 #   bash run.sh test    set everything up, then run the test suite (under CI=true, the CUDA
-#                       simulator tests once more with the numba-cuda package)
+#                       simulator tests once more with the numba-cuda package, and PyTorch
+#                       is installed as the differential tests' reference)
 # Set-up is idempotent: a virtual environment in .venv with graphnet installed
 # in editable mode, and Graphviz's `dot` from Debian's packages when missing.
 set -euo pipefail
@@ -51,6 +52,11 @@ if ! .venv/bin/python -c "import graphnet, pytest, hypothesis, jupytext" 2>/dev/
     .venv/bin/python -m pip install -q --upgrade pip >/dev/null
     .venv/bin/python -m pip install -q -e ".[dev,datasets]"
     touch .venv/.installed
+fi
+if [ "$what" = test ] && [ "${CI:-}" = true ] && ! .venv/bin/python -c "import torch" 2>/dev/null; then
+    # CI only (a newcomer's run skips those tests): PyTorch is the differential tests' reference.
+    say "installing PyTorch (CPU), the reference of tests/test_differential.py ..."
+    .venv/bin/python -m pip install -q -e ".[reference]"
 fi
 
 case "$what" in

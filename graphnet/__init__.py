@@ -7,7 +7,7 @@ from . import data, models, nn, random, viz
 from .check import gradcheck
 from .config import floatx, set_floatx
 from .device import devices, to_device, to_host
-from .core import (Graph, GraphnetError, Node, NonFiniteError, OperandError, Recorder,
+from .core import (DataError, Graph, GraphnetError, Node, NonFiniteError, OperandError, Recorder,
                    ShapeError, StepEvent, observe, trap_nonfinite)
 from .nn import activations, initializers, layers, losses
 from .nn import (gelu, hardmax, leaky_relu, log_softmax, maxout, relu, sigmoid, softmax,

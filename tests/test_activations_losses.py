@@ -1,5 +1,6 @@
 """Activations and losses: the course's numbers, Keras' names, and numerical stability."""
 import math
+import re
 
 import numpy as np
 import pytest
@@ -56,8 +57,12 @@ def test_keras_names():
         activations.get("rleu")
     y, p = f64([[1.0, 0.0]]), gn.tensor(f64([[0.8, 0.3]]))
     assert losses.get("mse")(y, p).value == pytest.approx((0.04 + 0.09) / 2)
-    with pytest.raises(ValueError, match="unknown loss"):
+    with pytest.raises(ValueError, match=r"unknown loss 'msee' \(did you mean 'mse'\?\); known: "):
         losses.get("msee")
+    with pytest.raises(ValueError, match=r"did you mean 'binary_crossentropy'\?"):
+        losses.get("binary_crossentropi")
+    with pytest.raises(ValueError, match=r"unknown loss 'xyz'; known: binary_crossentropy, "):
+        losses.get("xyz")
 
 
 # --- stability: finite losses and gradients at the extremes ------------------------
@@ -82,6 +87,34 @@ def test_probabilities_of_exactly_0_and_1_are_finite(loss):
     assert np.isfinite(out.value) and np.all(np.isfinite(p.grad))
     # Keras clips at 1e-7: the confidently wrong first row costs -ln(1e-7), the second ~0
     assert out.value == pytest.approx(-math.log(1e-7) / 2, rel=1e-3)
+    # ...and the clip passes no gradient (Keras 3: ops.clip's gradient is 0 outside the
+    # range), so every value clipped here gets exactly 0, not the +-5e6 of 1 / (4 * 1e-7 * ...)
+    np.testing.assert_array_equal(p.grad, np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_binary_crossentropy_gradient_is_zero_only_where_clipped(dtype):
+    p = gn.tensor(np.array([[1.0, 0.25], [0.0, 1e-9], [0.5, 1 - 1e-9]], dtype=dtype))
+    t = np.array([[0.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
+    losses.binary_crossentropy(t, p).backward()
+    # the rest: (p - t) / (p (1 - p)) / 6 values, i.e. -1 / (6 p) for t = 1 and 1 / (6 (1 - p)) for t = 0
+    np.testing.assert_allclose(p.grad, [[0.0, -1 / (6 * 0.25)], [0.0, 0.0], [1 / (6 * 0.5), 0.0]], rtol=1e-6)
+    assert p.grad.dtype == dtype
+
+
+@pytest.mark.parametrize("labels, shown", [([0, 2, 1], "2"), ([-1, 1, 1], "-1"), ([0, 1.5, np.nan], "1.5, nan")])
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_binary_crossentropy_refuses_labels_outside_0_1(labels, shown, from_logits):
+    with pytest.raises(gn.ShapeError, match=r"BinaryCrossentropy 'binary_crossentropy(_\d+)?' expects labels "
+                                            rf"in \[0, 1\].*, got {re.escape(shown)}$"):
+        losses.binary_crossentropy(f64(labels), gn.tensor(f64([0.5, 0.5, 0.5])), from_logits=from_logits)
+
+
+def test_binary_crossentropy_takes_soft_labels():
+    p = gn.tensor(f64([0.5, 0.8, 0.1]))
+    out = losses.binary_crossentropy(f64([0.0, 0.3, 1.0]), p)
+    expected = -(math.log(0.5) + 0.3 * math.log(0.8) + 0.7 * math.log(0.2) + math.log(0.1)) / 3
+    assert out.value == pytest.approx(expected)
 
 
 def test_softmax_of_huge_inputs():

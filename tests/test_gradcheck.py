@@ -3,7 +3,9 @@ import numpy as np
 import pytest
 
 import graphnet as gn
+from graphnet.check.gradcheck import check_float32
 from graphnet.core import Graph, Node
+from graphnet.nn.conv import MaxPool2DNode
 from graphnet.ops import apply
 
 
@@ -180,6 +182,77 @@ def test_max_with_a_tie_is_a_kink_not_a_failure():
     assert report.ok and _kinks(report) >= 1, str(report)
 
 
+def _grad(f, x, seed=None):
+    x = gn.tensor(np.asarray(x, dtype=np.float64))
+    out = f(x)
+    out.backward(seed)
+    return x.grad
+
+
+# At a tie any share of the gradient summing to one is a subgradient, and gradcheck
+# only reports a kink there, so the conventions are pinned down here:
+# - Max (a reduction) and Maxout: the tied entries share the gradient equally;
+# - Maximum / Minimum: half to each input where a == b;
+# - ReLU'(0) = 0 (Keras too);
+# - max-pooling: the first maximum of the window, scanning rows then columns,
+#   takes the whole gradient (as TensorFlow's argmax does), the others none.
+
+def test_max_shares_the_gradient_between_ties():
+    np.testing.assert_array_equal(_grad(lambda x: x.max(), [1.0, 1.0, 0.0]), [0.5, 0.5, 0.0])
+    np.testing.assert_array_equal(_grad(lambda x: x.max(axis=1).sum(), [[2.0, 2.0], [0.0, 1.0]]),
+                                  [[0.5, 0.5], [0.0, 1.0]])
+    np.testing.assert_allclose(_grad(lambda x: x.max(axis=0).sum(), [[3.0, 1.0], [3.0, 0.0], [3.0, 1.0]]),
+                               [[1 / 3, 0.5], [1 / 3, 0.0], [1 / 3, 0.5]], rtol=1e-15)
+
+
+def test_maxout_shares_the_gradient_between_ties():
+    np.testing.assert_array_equal(_grad(lambda x: gn.maxout(x).sum(), [1.0, 1.0, -2.0, -5.0]),
+                                  [0.5, 0.5, 1.0, 0.0])
+    np.testing.assert_allclose(_grad(lambda x: gn.maxout(x, 3).sum(), [2.0, 2.0, 2.0, 0.0, 1.0, 1.0]),
+                               [1 / 3, 1 / 3, 1 / 3, 0.0, 0.5, 0.5], rtol=1e-15)
+
+
+def test_maximum_and_minimum_split_a_tie_in_half():
+    a, b = gn.tensor(np.array([1.0, 2.0, 0.0])), gn.tensor(np.array([1.0, 0.0, 3.0]))
+    gn.maximum(a, b).backward(np.array([2.0, 1.0, 1.0]))
+    np.testing.assert_array_equal(a.grad, [1.0, 1.0, 0.0])
+    np.testing.assert_array_equal(b.grad, [1.0, 0.0, 1.0])
+    a, b = gn.tensor(np.array([1.0, 2.0])), gn.tensor(np.array([1.0, 0.0]))
+    gn.minimum(a, b).sum().backward()
+    np.testing.assert_array_equal(a.grad, [0.5, 0.0])
+    np.testing.assert_array_equal(b.grad, [0.5, 1.0])
+
+
+def test_relu_has_gradient_zero_at_zero():
+    np.testing.assert_array_equal(_grad(lambda x: gn.relu(x).sum(), [0.0, -0.0, 1.0, -1.0]), [0, 0, 1, 0])
+
+
+def test_max_pooling_gives_a_tie_to_the_first_maximum_only():
+    x = np.array([[5.0, 5.0, 0.0, 7.0],
+                  [5.0, 5.0, 7.0, 1.0],
+                  [0.0, 2.0, 3.0, 3.0],
+                  [2.0, 1.0, 3.0, 3.0]]).reshape(1, 4, 4, 1)
+    node = MaxPool2DNode()
+    assert node.forward(x).ravel().tolist() == [5, 7, 2, 3]
+    (dx,) = node.backward(np.array([1.0, 2.0, 3.0, 4.0]).reshape(1, 2, 2, 1))
+    np.testing.assert_array_equal(dx.reshape(4, 4), [[1, 0, 0, 2],
+                                                     [0, 0, 0, 0],
+                                                     [0, 3, 4, 0],
+                                                     [0, 0, 0, 0]])
+    # 'same' padding (one row and column each side here) never wins, even over -1;
+    # windows all tied take their first real value; a shared winner adds its windows up
+    node = MaxPool2DNode(3, 2, "same")
+    out = node.forward(-np.ones((1, 3, 3, 1)))
+    assert out.ravel().tolist() == [-1] * 4
+    (dx,) = node.backward(np.ones_like(out))
+    np.testing.assert_array_equal(dx.reshape(3, 3), [[1, 1, 0], [1, 1, 0], [0, 0, 0]])
+    x = -np.ones((1, 3, 3, 1))
+    x[0, 1, 1] = -0.5
+    node.forward(x)
+    (dx,) = node.backward(np.ones_like(out))
+    np.testing.assert_array_equal(dx.reshape(3, 3), [[0, 0, 0], [0, 4, 0], [0, 0, 0]])
+
+
 def test_maximum_of_a_value_with_itself():
     report = gn.gradcheck(lambda a: gn.maximum(a, a).sum(), np.array([0.3, -1.2]))
     assert report.ok, str(report)
@@ -194,6 +267,53 @@ def test_a_wrong_backward_is_still_caught_next_to_a_kink():
     report = gn.gradcheck(lambda x: off_by_factor(gn.relu(x)).sum(), x)
     assert not report.ok
     assert any(r.name.startswith("offbyfactor_") for r in report.failures)
+
+
+# --- float32 against float64 ----------------------------------------------------
+
+class Float32Off(Node):
+    """y = 2x; in float32 the backward is 1% off (what gradcheck, in float64, cannot see)."""
+
+    def forward(self, x):
+        return 2.0 * x
+
+    def backward(self, grad):
+        return (grad * (2.02 if grad.dtype == np.float32 else 2.0)).astype(grad.dtype),
+
+
+class Float64Gradient(Node):
+    def forward(self, x):
+        return 2.0 * x
+
+    def backward(self, grad):
+        return (2.0 * grad.astype(np.float64),)
+
+
+def test_float32_check_passes_honest_nodes_and_keeps_integer_inputs():
+    x = np.random.default_rng(0).normal(size=(3, 4))
+    node = gn.ops.Mul()
+    report = check_float32(node, x, x[0])
+    assert report.ok, str(report)
+    assert [r.name for r in report.rows] == [f"{node.name} output", f"{node.name} input 0",
+                                             f"{node.name} input 1"]
+    assert [r.kind for r in report.rows] == ["float32"] * 3 and "float32 against float64" in str(report)
+    node = gn.nn.losses.SparseCategoricalCrossentropy()  # labels stay integers, and get no row
+    report = check_float32(node, np.array([0, 2, 1]), np.abs(x[:, :3]) + 0.1)
+    assert report.ok and [r.name for r in report.rows] == [f"{node.name} output", f"{node.name} input 1"]
+
+
+def test_float32_check_catches_a_1_percent_error_that_gradcheck_misses():
+    x = np.random.default_rng(0).normal(size=(3, 4))
+    assert gn.gradcheck(Float32Off(), x).ok
+    report = check_float32(Float32Off(), x)
+    assert not report.ok
+    assert [r.name for r in report.failures] == [report.rows[1].name]
+    assert report.failures[0].failed == x.size and report.failures[0].max_rel > 0.009
+
+
+def test_float32_check_catches_a_float64_result():
+    report = check_float32(Float64Gradient(), np.ones(3))
+    assert not report.ok and "float64" in report.failures[0].problem
 
 
 # --- targets: function, Graph, Tensor, Node -------------------------------------

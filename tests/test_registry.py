@@ -2,7 +2,8 @@
 
 Adding a Node subclass to graphnet without ``examples`` makes
 ``test_every_node_class_has_examples`` fail; adding one with examples adds its
-cases to ``test_registered_example``.
+cases to ``test_registered_example`` and to ``test_registered_example_in_float32``
+(gradcheck runs in float64; float32, the default type, is compared with it).
 """
 import gc
 
@@ -11,6 +12,7 @@ import pytest
 
 import graphnet as gn
 from graphnet.check import cases, missing_examples, node_classes
+from graphnet.check.gradcheck import check_float32
 from graphnet.core import Node
 
 CASES = cases()
@@ -33,6 +35,13 @@ def test_registry_is_not_empty_and_knows_the_primitives():
 def test_registered_example(case_id, node, inputs):
     assert isinstance(node, Node)
     report = gn.gradcheck(node, *inputs)
+    assert report.rows, f"{case_id}: nothing was checked"
+    assert report.ok, f"{case_id}\n{report}"
+
+
+@pytest.mark.parametrize("case_id,node,inputs", CASES, ids=[c[0] for c in CASES])
+def test_registered_example_in_float32(case_id, node, inputs):
+    report = check_float32(node, *inputs)
     assert report.rows, f"{case_id}: nothing was checked"
     assert report.ok, f"{case_id}\n{report}"
 

@@ -1,5 +1,8 @@
 """Saving and loading: one file, no pickle, atomic writes, and failed loads that change nothing."""
 import json
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -78,7 +81,7 @@ def test_pickled_arrays_are_refused(tmp_path):
     arrays["weights/0"] = np.array([{"run": "code"}], dtype=object)
     with open(path, "wb") as f:  # np.savez(path) would add ".npz" to the name
         np.savez(f, **arrays)
-    with pytest.raises(ModelFileError, match="cannot read"):
+    with pytest.raises(ModelFileError, match="cannot load .*evil.gnet.* holds object data"):
         load_model(path)
 
 
@@ -157,3 +160,71 @@ def test_every_loss_function_round_trips(tmp_path):
         loaded = load_model(tmp_path / "m.gnet")
         loaded.fit(np.ones((4, 2)), np.ones(4), verbose=0)
     assert loaded._loss_specs is not None
+
+
+def rewritten(path, **changes):
+    """Rewrite the arrays of the model file at ``path``."""
+    with np.load(path, allow_pickle=False) as archive:
+        arrays = {k: archive[k] for k in archive.files}
+    arrays.update({k.replace("__", "/"): v for k, v in changes.items()})
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
+
+
+def test_a_bad_last_weight_changes_no_weight(tmp_path):
+    model, _, _ = trained()
+    path = tmp_path / "m.gnet"
+    model.save(path)
+    other, _, _ = trained(seed=1)
+    before = other.get_weights()
+    last = len(before) - 1
+    rewritten(path, **{f"weights__{last}": before[last].astype(str)})  # the right shape
+    with pytest.raises(ModelFileError, match=f"weight {last} .* holds <U"):
+        other.load_weights(path)
+    for a, b in zip(before, other.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_newer_format_version_is_refused_naming_both(tmp_path):
+    model, _, _ = trained()
+    model.save(tmp_path / "m.gnet")
+    rewritten(tmp_path / "m.gnet", format=saving._text({"format": "graphnet-model", "version": 7}))
+    with pytest.raises(ModelFileError, match=r"version 7, newer than this graphnet reads \(version 1\)"):
+        load_model(tmp_path / "m.gnet")
+
+
+def test_optimizer_state_of_the_wrong_shape_is_refused_at_load(tmp_path):
+    model, _, _ = trained()
+    model.save(tmp_path / "m.gnet")
+    rewritten(tmp_path / "m.gnet", optimizer__adam__1__v=np.zeros(5, np.float32))  # the bias is (8,)
+    wrong = r"'optimizer/adam/1/v' has shape \(5,\) in the file, but \(8,\)"
+    with pytest.raises(ModelFileError, match=wrong):
+        load_model(tmp_path / "m.gnet")
+
+
+def test_only_temporaries_of_dead_saves_are_removed(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    names = {f".m.gnet.saving-{dead}-ab_c9.tmp": False,           # its writer is gone
+             f".m.gnet.saving-{os.getpid()}-abc.tmp": True,        # a save in progress
+             f".n.gnet.saving-{dead}-abc.tmp": True,               # another target's
+             f".m.gnet.saving-{dead}-abc.tmp.bak": True, f"m.gnet.saving-{dead}-abc.tmp": True,
+             f".m.gnet.saving-{dead}-ABC.tmp": True, ".m.gnet.abcdefgh.tmp": True}
+    for name in names:
+        (tmp_path / name).write_bytes(b"")
+    Sequential([Dense(1, input_shape=(2,))]).save(tmp_path / "m.gnet")
+    assert {p.name for p in tmp_path.iterdir()} == {n for n, kept in names.items() if kept} | {"m.gnet"}
+
+
+def test_a_saved_model_gets_the_users_usual_file_permissions(tmp_path):
+    import os
+    model = gn.Sequential([gn.nn.Dense(2, input_shape=(3,))])
+    old = os.umask(0o022)
+    try:
+        model.save(tmp_path / "new.gnet")
+        assert (tmp_path / "new.gnet").stat().st_mode & 0o777 == 0o644
+        os.chmod(tmp_path / "new.gnet", 0o640)
+        model.save(tmp_path / "new.gnet")  # saved again: keeps the permissions it had
+        assert (tmp_path / "new.gnet").stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)

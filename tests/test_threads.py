@@ -8,7 +8,9 @@ import pytest
 
 import graphnet as gn
 from graphnet.check import gradcheck
+from graphnet.check.gradcheck import check_float32
 from graphnet.kernels import threads
+from graphnet.nn import conv
 from graphnet.nn import GRU, LSTM, Conv2D, Dense, Flatten, MaxPooling2D, SimpleRNN
 from graphnet.nn.conv import AvgPool2DNode, Conv2DNode, MaxPool2DNode
 from graphnet.nn.recurrent import GRUNode, LSTMNode, SimpleRNNNode
@@ -69,6 +71,45 @@ def test_convolution_split_over_images_matches_one_thread(split_everything, monk
 def test_pooling_split_over_images_matches_one_thread(split_everything, monkeypatch, node):
     x = images(np.random.default_rng(0), (5, 8, 7, 4))
     assert_same(*both_ways(node, (x,), monkeypatch))
+
+
+@pytest.fixture
+def shares(split_everything, monkeypatch):
+    """How many threads each call of conv.split dealt its work to."""
+    seen, real = [], conv.split
+    monkeypatch.setattr(conv, "split", lambda work, parts: seen.append(len(parts)) or real(work, parts))
+    return seen
+
+
+@pytest.mark.parametrize("per_chunk", [1, 2])  # 5 images in 5 or 3 chunks (the last one short)
+@pytest.mark.parametrize("strides, padding, activation, bias", [(1, "valid", "relu", True), (2, "same", None, True),
+                                                                (1, "same", "tanh", False)])
+def test_convolution_split_into_chunks_passes_the_gradient_check(shares, monkeypatch, per_chunk, strides,
+                                                                 padding, activation, bias):
+    rng = np.random.default_rng(3)
+    x, W, b = rng.normal(size=(5, 4, 5, 2)), rng.normal(size=(3, 3, 2, 3)), rng.normal(size=(3,))
+    inputs = (x, W, b) if bias else (x, W)
+    node = Conv2DNode(strides, padding, activation)
+    node.forward(*inputs)
+    (Ho, Wo), (kh, kw, C, F) = node.out_hw, W.shape
+    monkeypatch.setattr(Conv2DNode, "CHUNK_BYTES", per_chunk * Ho * Wo * (kh * kw * C + F) * 8)
+    size, dealt = node._shares(x, Ho, Wo, F, x.dtype)
+    assert size == per_chunk and len(dealt) == 2
+    shares.clear()
+    report = gradcheck(Conv2DNode(strides, padding, activation), *inputs)
+    assert report.ok, str(report)
+    assert shares and set(shares) == {2}, "the convolution was not split"
+    assert check_float32(Conv2DNode(strides, padding, activation), *inputs).ok
+
+
+@pytest.mark.parametrize("node", [lambda: MaxPool2DNode(), lambda: MaxPool2DNode(3, 2, "same"),
+                                  lambda: AvgPool2DNode(), lambda: AvgPool2DNode(3, 2, "same")])
+def test_pooling_split_over_images_passes_the_gradient_check(shares, node):
+    x = np.random.default_rng(4).normal(size=(5, 5, 6, 2))
+    report = gradcheck(node(), x)
+    assert report.ok, str(report)
+    assert shares and set(shares) == {2}, "the pooling was not split"
+    assert check_float32(node(), x).ok
 
 
 def recurrent_inputs(rng, kind, B=17, T=4, D=3, H=5):

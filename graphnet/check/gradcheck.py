@@ -9,6 +9,10 @@ and central differences are meaningless. The checker compares the one-sided
 differences (f(x+h)-f(x))/h and (f(x)-f(x-h))/h: on a smooth function they
 differ by about h*f'', at a kink by O(1). Such elements are reported as kinks
 instead of failures.
+
+Central differences need float64, so ``gradcheck`` runs every node in float64.
+``check_float32`` covers the float32 paths (the default type): it runs a node on
+float32 inputs and compares its output and gradients with the float64 run.
 """
 import copy
 import inspect
@@ -52,6 +56,7 @@ class Report:
     eps: float = 1e-6
     rtol: float = 1e-5
     atol: float = 1e-7
+    method: str = ""  # what the gradients were compared with, when not central differences
 
     @property
     def ok(self):
@@ -73,7 +78,8 @@ class Report:
         failed = len(self.failures)
         head = (f"gradcheck: {len(self.rows)} checks, "
                 + ("all passed" if not failed else f"{failed} FAILED")
-                + f" (float64 central differences, eps={self.eps:g}, rtol={self.rtol:g}, atol={self.atol:g})")
+                + f" ({self.method or f'float64 central differences, eps={self.eps:g}'}, "
+                  f"rtol={self.rtol:g}, atol={self.atol:g})")
         table = [("kind", "name", "shape", "max abs err", "max rel err", "result")]
         for r in self.rows:
             table.append((r.kind, r.name, str(r.shape), f"{r.max_abs:.2e}", f"{r.max_rel:.2e}", r.result))
@@ -224,6 +230,58 @@ def gradcheck(target, *inputs, eps=1e-6, rtol=1e-5, atol=1e-7, seed=0):
     else:
         raise TypeError(f"gradcheck takes a function, a Graph, a Tensor or a Node, not {type(target).__name__}")
     return Report(rows, **opts)
+
+
+def _run(node, inputs, seed):
+    """A fresh copy's output and gradients for a random upstream gradient, with the
+    same random draws (dropout masks) on every run."""
+    from ..random import _rng
+    saved, _rng[0] = _rng[0], np.random.default_rng(seed)
+    try:
+        node = copy.copy(node)
+        out = np.array(node.forward(*[np.array(x, copy=True) for x in inputs]), copy=True)
+        upstream = np.random.default_rng(seed).normal(size=out.shape).astype(out.dtype)
+        return node, out, [None if g is None else np.array(g, copy=True) for g in node.backward(upstream)]
+    finally:
+        _rng[0] = saved
+
+
+def check_float32(node, *inputs, rtol=1e-4, atol=1e-4, seed=0):
+    """``node`` on float32 inputs against its float64 run on the same values: a row
+    for the output and one per differentiable input's gradient.
+
+    An element fails when it is off by more than ``rtol`` of itself plus ``atol``
+    of the array's largest magnitude: float32 rounding gives about 1e-7, a
+    gradient 1% off fails. A float32 run giving another type fails too.
+    """
+    single = [np.array(x, dtype=np.float32 if np.result_type(x).kind == "f" else None) for x in inputs]
+    double = [x.astype(np.float64) if x.dtype.kind == "f" else x for x in single]
+    ran, out64, grads64 = _run(node, double, seed)
+    _, out32, grads32 = _run(node, single, seed)
+    label, how = ran.name, dict(rtol=rtol, atol=atol, method="float32 against float64, atol of the largest value")
+    if len(grads32) != len(single) or len(grads64) != len(single):
+        return Report([Row("float32", label, (), problem=f"backward returned {len(grads32)} gradients "
+                                                         f"for {len(single)} inputs")], **how)
+    pairs = [(f"{label} output", out32, out64)] + [
+        (f"{label} input {i}" if len(single) > 1 else label, grads32[i], grads64[i])
+        for i, x in enumerate(single) if x.dtype.kind == "f" and ran.wants(i)]
+    rows = []
+    for name, got, want in pairs:
+        row = Row("float32", name, np.shape(want))
+        rows.append(row)
+        if got is None or want is None or np.shape(got) != np.shape(want):
+            row.problem = f"float32 gives {got if got is None else np.shape(got)}, float64 gives " \
+                          f"{want if want is None else np.shape(want)}"
+            continue
+        if got.dtype != np.float32:
+            row.problem = f"float32 inputs give {got.dtype}"
+        err, scale = np.abs(got.astype(np.float64) - want), np.abs(want.astype(np.float64))
+        largest = scale.max(initial=0.0)
+        row.checked = err.size
+        row.failed = int(np.sum(~(err <= rtol * scale + atol * largest)))  # NaN fails too
+        row.max_abs = float(err.max(initial=0.0))
+        row.max_rel = row.max_abs / largest if largest else 0.0
+    return Report(rows, **how)
 
 
 def _argument_names(f, n):

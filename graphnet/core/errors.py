@@ -1,4 +1,5 @@
 """Errors that name the node and the shapes involved, and the non-finite trap."""
+import difflib
 from contextlib import contextmanager
 
 import numpy as np
@@ -20,8 +21,20 @@ class OperandError(GraphnetError, TypeError):
     """A value that is not a number, an array of numbers or a Tensor."""
 
 
+class DataError(GraphnetError, ValueError):
+    """Data a model cannot learn from: NaN or infinity, missing values, no samples."""
+
+
 class NonFiniteError(GraphnetError, FloatingPointError):
     """A NaN or an infinity appeared while the trap was on."""
+
+
+def did_you_mean(name, known, n=1):
+    """' (did you mean 'relu'?)' for a misspelt ``name`` among the ``known`` names, or ''.
+    Matched ignoring case ('ReLU' finds 'relu'); the suggestion is spelt as known."""
+    spelt = {str(k).lower(): k for k in known if k is not None}
+    close = difflib.get_close_matches(str(name).lower(), spelt, n=n)
+    return f" (did you mean {' or '.join(repr(spelt[c]) for c in close)}?)" if close else ""
 
 
 def describe_shapes(values):

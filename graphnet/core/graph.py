@@ -8,12 +8,13 @@ import numpy as np
 
 from . import events
 from .errors import GraphError, OperandError, ShapeError, check_finite, node_failed, trapping
-from .variable import Variable
+from .variable import Variable, _clock
 from ..kernels.dispatch import as_array
 from ..kernels.threads import one_blas_thread
 
 
 _backward_stamps = itertools.count(1)  # tells one backward's gradients from another's
+_ndarray = np.ndarray
 
 
 class Graph:
@@ -38,6 +39,7 @@ class Graph:
         once all its parents are, and its node's step is recorded right there:
         one pass, as this runs for every eager ``backward()``."""
         variables, slot, needs, steps, leaves = [], {}, [], [], []
+        now, stale = _clock[0], None
         for out in outs:
             stack = [out]
             while stack:
@@ -61,6 +63,12 @@ class Graph:
                     leaves.append(i)
                     needs.append(var.requires_grad)
                     continue
+                if var._version != now and stale is None:
+                    # Computed before some value changed: was it one of its inputs?
+                    for parent in parents:
+                        if parent._version > var._version:
+                            stale = (parent, node)
+                            break
                 if len(parents) == 2:  # spelled out for speed: most nodes are binary
                     a, b = slot[parents[0]], slot[parents[1]]
                     ins, mask = (a, b), (needs[a], needs[b])
@@ -72,7 +80,10 @@ class Graph:
                 steps.append((node, ins, i))
         self.variables, self._slot, self.steps, self.leaves = variables, slot, steps, leaves
         self.outputs = tuple(slot[o] for o in outs)
-        self.values = [v.value for v in variables]
+        self.values = [v._value for v in variables]
+        # For backward: the clock when the nodes last computed (now, for eager
+        # tensors; each forward after), and an input changed after its node used it.
+        self._tick, self._stale, self._fed = now, stale, ()
         self.grads = [None] * len(variables)
         self.needs_grad = needs
         # Backward visits only nodes through which some gradient is wanted.
@@ -134,9 +145,11 @@ class Graph:
         if not self._owns_nodes:
             self._take_nodes()
         values = self.values
+        self._tick, self._stale, self._fed = _clock[0], None, ()
         for i in self.leaves:
-            values[i] = self.variables[i].value
+            values[i] = self.variables[i]._value
         if feed:
+            self._fed = {self.slot(key) for key in feed}  # their variables' values went unused
             for key, new in feed.items():
                 i = self.slot(key)
                 var = self.variables[i]
@@ -206,7 +219,28 @@ class Graph:
             self._splits = any(node.splits_work for node, _, _ in self.steps)
         return one_blas_thread() if self._splits else nullcontext()
 
+    def _check_current(self):
+        """Refuse to differentiate at values the nodes did not compute with: their
+        caches hold the old ones, so the gradients would mix old and new."""
+        replayed = self.forward_version > 0  # forward() clears _stale
+        if self._stale is not None:
+            var, node = self._stale
+            raise GraphError(f"{_described(var)} changed after {node!r} used it (its .value was "
+                             "assigned or marked changed): backward() would mix its old and new "
+                             f"values. {_how_to_recompute}")
+        # After a replay only the leaves feed the nodes; before, any tensor's value did.
+        for i in (self.leaves if replayed else range(len(self.variables))):
+            var = self.variables[i]
+            if var._version > self._tick and i not in self._fed:
+                since = "this graph's last forward()" if replayed else "this graph was computed"
+                raise GraphError(f"{_described(var)} changed after {since} (its .value was "
+                                 "assigned or marked changed): backward() would mix its old and "
+                                 f"new values. {_how_to_recompute}")
+        self._tick = _clock[0]  # checked: no need to look again until something changes
+
     def _backward(self, seed, accumulate):
+        if self._stale is not None or _clock[0] != self._tick:  # some value changed since
+            self._check_current()
         values = self.values
         grads = [None] * len(values)
         if len(self.outputs) == 1:
@@ -221,6 +255,7 @@ class Graph:
         for o, s in zip(self.outputs, seeds):
             grads[o] = np.ones_like(values[o]) if s is None else _as_seed(s, values[o], self.variables[o])
         trap, observed = trapping(), events.active()
+        shared = []  # slots holding a gradient that another slot holds too
         for k, (node, ins, out) in enumerate(self._backward_steps):
             upstream = grads[out]
             if upstream is None:
@@ -234,21 +269,53 @@ class Graph:
                     if g is not None:
                         check_finite(node, "backward", f"gradient for input {pos}", g)
             # Sum where a value fans out; never in place, as slots may share arrays.
+            # A gradient that is also another slot's (Add hands its upstream to both
+            # inputs, Identity passes it on) is noted, and copied once all are done.
             if len(ins) == 2:  # spelled out for speed: most nodes are binary
                 (a, b), (ga, gb), (need_a, need_b) = ins, input_grads, node.needs
                 if need_a and ga is not None:
-                    grads[a] = ga if grads[a] is None else grads[a] + ga
+                    if grads[a] is None:
+                        grads[a] = ga
+                        if ga is upstream or ga is gb:
+                            shared.append(a)
+                    else:
+                        grads[a] = grads[a] + ga
                 if need_b and gb is not None:
-                    grads[b] = gb if grads[b] is None else grads[b] + gb
+                    if grads[b] is None:
+                        grads[b] = gb
+                        if gb is upstream:
+                            shared.append(b)
+                    else:
+                        grads[b] = grads[b] + gb
+            elif len(ins) == 1:  # activations, reductions, reshapes
+                (j,), (g,) = ins, input_grads
+                if node.needs[0] and g is not None:
+                    if grads[j] is None:
+                        grads[j] = g
+                        if g is upstream:
+                            shared.append(j)
+                    else:
+                        grads[j] = grads[j] + g
             else:
-                for j, g, need in zip(ins, input_grads, node.needs):
+                for pos, (j, g, need) in enumerate(zip(ins, input_grads, node.needs)):
                     if need and g is not None:
-                        grads[j] = g if grads[j] is None else grads[j] + g
+                        if grads[j] is None:
+                            grads[j] = g
+                            if g is upstream or pos and any(g is h for h in input_grads[:pos]):
+                                shared.append(j)
+                        else:
+                            grads[j] = grads[j] + g
             if observed:
                 events.emit(events.StepEvent(
                     "backward", k, node, tuple(values[j] for j in ins), values[out],
                     upstream=upstream, input_grads=tuple(input_grads),
                     local=node.local_derivatives(), slots=ins + (out,)))
+        # Every tensor gets a gradient object of its own, 0-d ones too, safe to change
+        # in place. Copied here, not as they arise, as the copies are then not read
+        # again (faster); for scalars unary plus is the cheapest copy.
+        for j in shared:
+            g = grads[j]
+            grads[j] = g.copy() if getattr(g, "ndim", 0) else +g
         # The stamp names this backward and the outputs it started from (by id:
         # variables must not reference their descendants).
         handed_out = set()
@@ -257,17 +324,30 @@ class Graph:
             g = grads[i]
             if accumulate and var.grad is not None:
                 g = var.grad if g is None else var.grad + g
-            elif getattr(g, "ndim", 0) and (g.base is not None or id(g) in handed_out):
-                # Add passes one array to both inputs and reshape passes views:
-                # each tensor gets an array of its own, safe to change in place.
-                g = g.copy()
-            if getattr(g, "ndim", 0):
+            elif getattr(g, "ndim", 0):
+                # Reshape passes views, and nodes may keep or pass on what they return.
+                if g.base is not None or id(g) in handed_out:
+                    g = g.copy()
                 handed_out.add(id(g))
+            elif type(g) is _ndarray and g.base is not None:  # a 0-d view
+                g = g.copy()
             grads[i] = var.grad = g
             var.grad_stamp = stamp
         self.grads = grads
         self.backward_version = self.forward_version
         return grads
+
+
+_how_to_recompute = ("Run forward again first: graph.forward() replays a graph on the current "
+                     "values (model.fit does this every step); for tensors, compute the "
+                     "expression again, then call backward()")
+
+
+def _described(var):
+    if var.node is not None:
+        return f"'{var.name}', the output of {var.node!r}," if var.name else f"the output of {var.node!r}"
+    shape = np.shape(var._value)
+    return f"{var.role} '{var.name}'" if var.name else f"an unnamed {var.role} of shape {shape}"
 
 
 def _as_seed(seed, output, var):

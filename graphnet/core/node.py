@@ -1,6 +1,16 @@
 """The one contract every computation in graphnet follows."""
 import itertools
 
+# The layers being called, innermost last (Layer.__call__ keeps it): a node that
+# fails while its layer runs is not tagged with the layer yet, but is named by it.
+calling_layers = []
+
+
+def layer_title(layer):
+    """How messages name a layer: its Keras class and the name the user gave,
+    ``Conv2D layer 'conv_big'``."""
+    return f"{type(layer).__name__} layer '{layer.name}'"
+
 
 class Node:
     """One operation of a graph.
@@ -101,4 +111,12 @@ class Node:
         return twin
 
     def __repr__(self):
-        return f"{self.op} '{self.name}'"
+        # What messages call the node: a plain node by its own name; one a layer
+        # applied by that layer, as the user named it ("Dense layer 'hidden'"), with
+        # the node too when it is one of several inside ("Pad 'pad_3' in Conv2D layer 'c'").
+        own = f"{self.op} '{self.name}'"
+        layer = getattr(self, "layer", None) or (calling_layers[-1] if calling_layers else None)
+        if layer is None:
+            return own
+        main = self.op == type(layer).__name__ or type(self) is getattr(layer, "node", None)
+        return layer_title(layer) if main else f"{own} in {layer_title(layer)}"

@@ -30,13 +30,34 @@ def array(fn, name, x):
         raise ValueError(f"{fn}: {name} is not a rectangular array ({e})") from None
 
 
+def _first(mask):
+    """'3 of 40 values, the first at [2, 1]' for the True entries of `mask`."""
+    return (f"{int(mask.sum())} of {mask.size} values, the first at "
+            f"[{', '.join(str(int(i)) for i in np.argwhere(mask)[0])}]")
+
+
+def no_missing(fn, name, a):
+    """`a` unchanged, or a ValueError naming where a None or NaN sits: a missing
+    value would otherwise spread NaN through everything computed from it."""
+    if a.dtype == object:
+        missing = np.equal(a, None)
+        if missing.any():
+            raise ValueError(f"{fn}: {name} holds None (a missing value) at {_first(missing)}: "
+                             "drop those samples or fill the values first")
+    if a.dtype.kind == "f" and not np.all(np.isfinite(a)):
+        bad = ~np.isfinite(a)
+        raise ValueError(f"{fn}: {name} contains NaN or infinity at {_first(bad)}: drop those "
+                         "samples or fill the values first (np.nan_to_num, or a column mean)")
+    return a
+
+
 def numbers_array(fn, name, x):
     """`x` as an array of finite numbers (bool, int or float)."""
-    a = array(fn, name, x)
+    a = no_missing(fn, name, array(fn, name, x))
     if a.dtype.kind not in "biuf":
-        raise ValueError(f"{fn}: {name} must hold numbers, got dtype {a.dtype}")
-    if a.dtype.kind == "f" and not np.all(np.isfinite(a)):
-        raise ValueError(f"{fn}: {name} contains NaN or infinity")
+        hint = (": encode categories as numbers first (LabelEncoder, one_hot)"
+                if a.dtype.kind in "USO" else "")
+        raise ValueError(f"{fn}: {name} must hold numbers, got dtype {a.dtype}{hint}")
     return a
 
 
@@ -80,7 +101,7 @@ def same_length(fn, arrays, names):
 
 def labels_1d(fn, name, y):
     """Class labels as a 1-D array; a column (n, 1) is flattened."""
-    a = array(fn, name, y)
+    a = no_missing(fn, name, array(fn, name, y))
     if a.ndim == 2 and a.shape[1] == 1:
         a = a[:, 0]
     if a.ndim != 1:

@@ -81,11 +81,24 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
     for name, choice in (("padding", padding), ("truncating", truncating)):
         if choice not in ("pre", "post"):
             raise ValueError(f"{fn}: {name} must be 'pre' or 'post', got {choice!r}")
+    numeric = np.dtype(dtype).kind in "biuf"
     rows = []
     for i, seq in enumerate(sequences):
         if isinstance(seq, (str, bytes)) or not hasattr(seq, "__len__"):
             raise ValueError(f"{fn}: sequence {i} is not a sequence: {seq!r}")
         rows.append(_checks.array(fn, f"sequence {i}", seq))
+        # Otherwise NumPy's own "invalid literal for int()" when the tokens are copied in.
+        if numeric and len(rows[-1]) and rows[-1].dtype.kind not in "biuf":
+            kind = "strings" if rows[-1].dtype.kind in "US" else f"{rows[-1].dtype} values"
+            token = rows[-1].flat[0]
+            token = token.item() if isinstance(token, np.generic) else token
+            raise TypeError(f"{fn}: sequence {i} holds {kind} such as {token!r:.30}, "
+                            f"but the result is {np.dtype(dtype)}: turn the tokens "
+                            "into integer ids first (a vocabulary dict, or gn.data.LabelEncoder), "
+                            "or pass dtype=object to pad them as they are")
+    if numeric and not isinstance(value, (int, float, np.number)):
+        raise TypeError(f"{fn}: value={value!r} cannot fill the {np.dtype(dtype)} result; give a number "
+                        "(0 by default), or dtype=object to pad with it")
     # The shape of one step (() for token ids) comes from the first non-empty row.
     step_shape = next((r.shape[1:] for r in rows if len(r)), ())
     if maxlen is None:

@@ -7,10 +7,11 @@ kernels in cuda/), and
 NumPy references, to read or to compare. No node branches on devices itself.
 """
 import importlib
-import os
 from contextlib import contextmanager
 
 import numpy as np
+
+from ..config import env_choice
 
 # kernel name -> module (under cpu/ and reference/) that defines it
 _MODULES = {"unfold": "conv", "fold": "conv",
@@ -23,7 +24,9 @@ _MODULES = {"unfold": "conv", "fold": "conv",
             **{f"{rule}_update": "optimizers" for rule in ("sgd", "momentum", "rmsprop", "adagrad", "adadelta",
                                                            "adam", "adamax", "nadam")}}
 
-_choice = [os.environ.get("GRAPHNET_KERNELS", "cpu")]
+FAMILIES = ("cpu", "reference")  # the CPU kernel families; a GPU array picks cuda/ itself
+# Read once, at import: a misspelt family fails here, not at the first convolution.
+_choice = [env_choice("GRAPHNET_KERNELS", FAMILIES, "cpu")]
 
 
 def device_of(*arrays):
@@ -89,8 +92,8 @@ def active():
 @contextmanager
 def use(family):
     """Run the block with another kernel family: ``with use('reference'): ...``."""
-    if family not in ("cpu", "reference"):
-        raise ValueError(f"kernel family is 'cpu' or 'reference', not {family!r}")
+    if family not in FAMILIES:
+        raise ValueError(f"use: the kernel family is 'cpu' or 'reference', not {family!r}")
     before = _choice[0]
     _choice[0] = family
     try:

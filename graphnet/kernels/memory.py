@@ -12,15 +12,17 @@ pages. The price: the process keeps its peak memory until it exits.
 ``GRAPHNET_KEEP_MEMORY=0`` leaves the allocator alone.
 """
 import ctypes
-import os
 import sys
+
+from ..config import env_flag
 
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 
 
 def keep_freed_memory():
     """Ask glibc to keep freed memory; True when it agreed."""
-    if not sys.platform.startswith("linux") or os.environ.get("GRAPHNET_KEEP_MEMORY", "1") in ("0", "false", "no"):
+    # Read first, on every platform: a misspelt value is an error even where nothing would change.
+    if not env_flag("GRAPHNET_KEEP_MEMORY", True) or not sys.platform.startswith("linux"):
         return False
     try:
         libc = ctypes.CDLL(None)

@@ -26,6 +26,8 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from ..config import env_count
+
 _state = threading.local()  # in_worker: a pool thread (no nested splitting); held: BLAS at one thread
 _pool, _blas = [None], [None]
 _lock = threading.Lock()
@@ -44,8 +46,7 @@ def workers():
     """How many threads split a node's work (1: no splitting)."""
     if getattr(_state, "in_worker", False):
         return 1
-    wanted = os.environ.get("GRAPHNET_THREADS")
-    return max(1, int(wanted) if wanted else min(os.cpu_count() or 1, 8))
+    return env_count("GRAPHNET_THREADS", min(os.cpu_count() or 1, 8))
 
 
 def _mark_worker():

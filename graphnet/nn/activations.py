@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from ..core import Node, ShapeError
+from ..core.errors import did_you_mean
 from ..kernels.dispatch import as_array, like
 from ..ops import functional as F
 from ..ops.base import Unary
@@ -300,7 +301,8 @@ class Maxout(Node):
         z = x.reshape(x.shape[:-1] + (x.shape[-1] // self.pieces, self.pieces))
         out = z.max(axis=-1, keepdims=True)
         hit = z == out
-        self.share = hit / hit.sum(axis=-1, keepdims=True)
+        # In the input's float type: a bool array divided by counts would be float64.
+        self.share = (hit / hit.sum(axis=-1, keepdims=True)).astype(x.dtype, copy=False)
         return out[..., 0]
 
     def backward(self, grad):
@@ -389,8 +391,9 @@ def get(identifier):
     try:
         return _BY_NAME[identifier]
     except (KeyError, TypeError):
-        names = ", ".join(sorted(k for k in _BY_NAME if k))
-        raise ValueError(f"unknown activation {identifier!r}; known: {names}") from None
+        names = sorted(k for k in _BY_NAME if k)
+        raise ValueError(f"unknown activation {identifier!r}{did_you_mean(identifier, names)}; "
+                         f"known: {', '.join(names)}") from None
 
 
 __all__ = ["Identity", "Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "GELU", "Softmax",

@@ -4,23 +4,38 @@ Each node is fused and fast (Numba unfolds windows, BLAS multiplies) and
 ``expand()``s into the sliding-window sum it is: one shifted slice of the
 input times one slice of the kernel per window offset, all added up.
 """
+import numbers
+import warnings
+
 import numpy as np
 
 from ..core import Node, ShapeError
+from ..core.node import layer_title
 from ..kernels.dispatch import kernel
 from ..kernels.threads import add_up, cores_for, deal, row_slices, split
 from ..ops import functional as F
 from ..ops.shape import Pad
 from ..ops.tensor import apply, constant
 from . import activations, initializers
-from .layers import _FUSED_ACTIVATIONS, Layer, _regularizer, activated, register
+from .layers import (_FUSED_ACTIVATIONS, Layer, _is_whole, _regularizer, activated, lookup, padding_of,
+                     register, whole)
 from .losses import L2Penalty
 
 
-def _pair(value, what):
-    pair = (value, value) if isinstance(value, int) else tuple(value)
-    if len(pair) != 2 or any(int(v) != v or v < 1 for v in pair):
-        raise ValueError(f"{what} must be a positive int or a pair of them, got {value!r}")
+def _pair(value, what, layer=None):
+    """(height, width) from one positive whole number or a pair of them; the error
+    names ``layer`` when a layer's argument is wrong."""
+    if isinstance(value, numbers.Real):
+        pair = (value, value)
+    else:
+        try:
+            pair = tuple(value)
+        except TypeError:
+            pair = ()
+    if len(pair) != 2 or not all(_is_whole(v) for v in pair):
+        where = f"{layer_title(layer)}: " if layer is not None else ""
+        raise ValueError(f"{where}{what} must be a positive whole number or a pair of them "
+                         f"(height, width), got {value!r}")
     return tuple(int(v) for v in pair)
 
 
@@ -343,28 +358,41 @@ class AvgPool2DNode(_Windowed):
 # --- layers ---------------------------------------------------------------------------
 
 class Conv2D(Layer):
-    """A 2-D convolution layer: ``filters`` kernels of ``kernel_size`` slide over the image."""
+    """A 2-D convolution layer: ``filters`` kernels of ``kernel_size`` slide over the image.
+
+    The arguments after ``kernel_size`` go by keyword: ``Conv2D(32, 3, strides=2)``.
+    """
 
     kernel = "Numba im2col + BLAS GEMM"
 
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", activation=None,
-                 use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, **kwargs):
+    # Everything after kernel_size is keyword-only: a third positional argument is
+    # ambiguous (Keras 1's Convolution2D(10, 3, 3) is a 3x3 kernel, Keras 2's
+    # Conv2D(10, 3, 3) has strides 3), so it is refused with a message, not guessed.
+    def __init__(self, filters, kernel_size, *positional, strides=(1, 1), padding="valid",
+                 activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, **kwargs):
         super().__init__(**kwargs)
-        if int(filters) != filters or filters < 1:
-            raise ValueError(f"Conv2D needs a positive whole number of filters, got {filters!r}")
-        self.filters, self.kernel_size = int(filters), _pair(kernel_size, "kernel_size")
-        self.strides, self.padding = _pair(strides, "strides"), padding
-        Conv2DNode(self.strides, padding)  # fail now on bad settings
+        if len(positional) > 2:
+            raise TypeError(f"{layer_title(self)}: Conv2D takes filters, kernel_size, strides and "
+                            f"padding by position, the rest by keyword; got {len(positional) + 2} "
+                            "arguments by position")
+        if positional:  # Keras' order: strides, then padding
+            strides = positional[0]
+            padding = positional[1] if len(positional) > 1 else padding
+            if _keras1_form(kernel_size, strides):  # Keras 3 reads it as strides, and so do we
+                warnings.warn(_keras1_message(self, filters, kernel_size, strides), stacklevel=2)
+        self.filters = whole(self, "filters", filters)
+        self.kernel_size = _pair(kernel_size, "kernel_size", self)
+        self.strides, self.padding = _pair(strides, "strides", self), padding_of(self, padding)
         self.activation, self.use_bias = activation, use_bias
-        self.fn = activations.get(activation)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = _regularizer(kernel_regularizer)
+        self.fn = lookup(self, "activation", activations.get, activation)
+        self.kernel_initializer = lookup(self, "kernel_initializer", initializers.get, kernel_initializer)
+        self.bias_initializer = lookup(self, "bias_initializer", initializers.get, bias_initializer)
+        self.kernel_regularizer = lookup(self, "kernel_regularizer", _regularizer, kernel_regularizer)
 
     def build(self, input_shape):
         if len(input_shape) != 4:
-            raise ShapeError(f"Conv2D '{self.name}' expects images (batch, height, width, channels), "
+            raise ShapeError(f"{layer_title(self)} expects images (batch, height, width, channels), "
                              f"got {input_shape}")
         self.W = self.add_weight("kernel", self.kernel_size + (input_shape[3], self.filters),
                                  self.kernel_initializer)
@@ -394,15 +422,28 @@ class Conv2D(Layer):
                 "kernel_regularizer": self.kernel_regularizer}
 
 
+def _keras1_form(kernel_size, strides):
+    """Conv2D(10, 3, 3): an int kernel and an int given where strides go, which
+    Keras 1 (Convolution2D(nb_filter, nb_row, nb_col)) read as a 3x3 kernel."""
+    return (isinstance(kernel_size, numbers.Integral) and isinstance(strides, numbers.Integral)
+            and not isinstance(strides, bool) and strides > 1)
+
+
+def _keras1_message(layer, filters, k, n):
+    return (f"{layer_title(layer)}: Conv2D({filters!r}, {k}, {n}) means strides={n}, as in Keras 2 "
+            f"and 3; Keras 1 read its third argument as the kernel's width (a {k}x{n} kernel). For "
+            f"that kernel write Conv2D({filters!r}, ({k}, {n})); to keep strides {n} without this "
+            f"warning, give it by keyword: strides={n}")
+
+
 class _Pooling(Layer):
     node = None
 
     def __init__(self, pool_size=(2, 2), strides=None, padding="valid", **kwargs):
         super().__init__(**kwargs)
-        self.pool_size = _pair(pool_size, "pool_size")
-        self.strides = _pair(strides, "strides") if strides is not None else self.pool_size
-        self.padding = padding
-        self.node(self.pool_size, self.strides, padding)  # fail now on bad settings
+        self.pool_size = _pair(pool_size, "pool_size", self)
+        self.strides = _pair(strides, "strides", self) if strides is not None else self.pool_size
+        self.padding = padding_of(self, padding)
 
     def call(self, x):
         return apply(self.node(self.pool_size, self.strides, self.padding), x)
@@ -433,7 +474,7 @@ class GlobalAveragePooling2D(Layer):
 
     def call(self, x):
         if x.ndim != 4:
-            raise ShapeError(f"GlobalAveragePooling2D '{self.name}' expects images, got {x.shape}")
+            raise ShapeError(f"{layer_title(self)} expects images, got {tuple(x.shape)}")
         return F.mean(x, axis=(1, 2))
 
     def flops_per_sample(self):

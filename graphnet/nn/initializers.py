@@ -10,6 +10,7 @@ constant from layer to layer; He does the same for ReLU layers.
 import numpy as np
 
 from .. import config
+from ..core.errors import did_you_mean
 from ..random import generator
 
 
@@ -141,8 +142,8 @@ def get(identifier):
         try:
             return _BY_NAME[identifier]()
         except KeyError:
-            raise ValueError(f"unknown initializer {identifier!r}; known: "
-                             f"{', '.join(sorted(_BY_NAME))}") from None
+            raise ValueError(f"unknown initializer {identifier!r}{did_you_mean(identifier, _BY_NAME)}; "
+                             f"known: {', '.join(sorted(_BY_NAME))}") from None
     if callable(identifier):
         return identifier
     raise ValueError(f"cannot make an initializer from {identifier!r}")

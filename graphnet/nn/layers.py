@@ -6,13 +6,16 @@ backward (fast), whose ``expand()`` is the graph of primitive nodes it stands
 for (to look at, and to test the fused version against).
 """
 import itertools
+import numbers
 import re
 from collections import defaultdict
 
 import numpy as np
 
 from .. import config
-from ..core import Node, ShapeError
+from ..core import GraphnetError, Node, ShapeError
+from ..core.errors import did_you_mean
+from ..core.node import calling_layers, layer_title
 from ..ops import functional as F
 from ..ops.tensor import Tensor, apply, parameter, tensor
 from ..random import generator
@@ -116,8 +119,8 @@ class DropoutNode(Node):
     def __init__(self, rate=0.5, convention="inverted", training=True, freeze_mask=False,
                  shared_axes=(), name=None):
         super().__init__(name)
-        if not 0 <= rate < 1:
-            raise ValueError(f"Dropout rate must be in [0, 1), got {rate}")
+        if not _is_fraction(rate):
+            raise ValueError(f"Dropout rate must be a number in [0, 1), got {rate!r}")
         if convention not in ("inverted", "scale_at_test"):
             raise ValueError(f"Dropout convention is 'inverted' or 'scale_at_test', not {convention!r}")
         self.rate, self.convention, self.training = rate, convention, training
@@ -244,17 +247,33 @@ class Layer:
 
     def set_weights(self, weights):
         if len(weights) != len(self.params):
-            raise ValueError(f"layer '{self.name}' has {len(self.params)} weights, got {len(weights)}")
+            raise ValueError(f"{layer_title(self)} has {len(self.params)} weights, got {len(weights)}")
         for p, w in zip(self.params, weights):
             w = np.asarray(w)
             if w.shape != p.shape:
-                raise ShapeError(f"layer '{self.name}': weight '{p.name}' has shape {p.shape}, got {w.shape}")
+                raise ShapeError(f"{layer_title(self)}: weight '{p.name}' has shape {p.shape}, got {w.shape}")
             p.value = w.astype(p.dtype)
 
     # applying -------------------------------------------------------------------
     def __call__(self, inputs, **kwargs):
         """Apply the layer to a tensor (or, for merging layers, a list of them).
         Keyword arguments go to ``call`` (``initial_state=`` for recurrent layers)."""
+        calling_layers.append(self)  # nodes failing in here are named by this layer
+        try:
+            return self._apply(inputs, kwargs)
+        except (GraphnetError, ValueError, TypeError) as exc:
+            # Whatever failed while this layer built or ran (a NumPy error, a callable
+            # initializer...) says so, unless its message names the layer already.
+            if f"'{self.name}'" in str(exc):
+                raise
+            named = _renamed(exc, f"{layer_title(self)}: {exc}")
+            if named is exc:
+                raise
+            raise named from exc
+        finally:
+            calling_layers.pop()
+
+    def _apply(self, inputs, kwargs):
         many = isinstance(inputs, (list, tuple))
         xs = [t if isinstance(t, Tensor) else tensor(t, requires_grad=False)
               for t in (inputs if many else [inputs])]
@@ -305,6 +324,59 @@ class Layer:
         return f"<{type(self).__name__} '{self.name}'>"
 
 
+def _renamed(exc, message):
+    """``exc``'s kind with ``message``; ``exc`` itself for kinds that take other arguments."""
+    try:
+        return type(exc)(message)
+    except Exception:
+        return exc
+
+
+# --- checking a layer's arguments when it is made -------------------------------------
+
+def _is_whole(value):
+    """A positive whole number: 3 or 3.0, not 2.5, 0, True or '3'."""
+    return (isinstance(value, numbers.Real) and not isinstance(value, bool)
+            and float(value).is_integer() and value >= 1)
+
+
+def _is_fraction(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and 0 <= value < 1
+
+
+def whole(layer, arg, value, meaning=""):
+    """``value`` as an int, or a ValueError naming the layer, the argument and the value."""
+    if not _is_whole(value):
+        raise ValueError(f"{layer_title(layer)}: {arg}{meaning} must be a positive whole number, "
+                         f"got {value!r}")
+    return int(value)
+
+
+def fraction(layer, arg, value):
+    """A dropout rate, in [0, 1): at 1 nothing would be kept (and kept values scaled by 1/0)."""
+    if not _is_fraction(value):
+        raise ValueError(f"{layer_title(layer)}: {arg} must be a number in [0, 1), got {value!r}")
+    return float(value)
+
+
+def lookup(layer, arg, get, value):
+    """``get(value)`` (an activation or initializer by name), its error naming the layer
+    and the argument."""
+    try:
+        return get(value)
+    except ValueError as exc:
+        raise ValueError(f"{layer_title(layer)}, {arg}: {exc}") from None
+
+
+def padding_of(layer, value):
+    """'valid' or 'same' (any case, as Keras takes it)."""
+    padding = value.lower() if isinstance(value, str) else value
+    if padding not in ("valid", "same"):
+        raise ValueError(f"{layer_title(layer)}: padding must be 'valid' or 'same', got {value!r}"
+                         f"{did_you_mean(value, ('valid', 'same'))}")
+    return padding
+
+
 def _snake(name):
     """Keras' layer names: Dense -> dense, MaxPooling2D -> max_pooling2d, LSTM -> lstm."""
     name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
@@ -332,18 +404,16 @@ class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, **kwargs):
         super().__init__(**kwargs)
-        if int(units) != units or units < 1:
-            raise ValueError(f"Dense needs a positive whole number of units, got {units!r}")
-        self.units, self.use_bias = int(units), use_bias
+        self.units, self.use_bias = whole(self, "units", units), use_bias
         self.activation = activation
-        activations.get(activation)  # fail now on an unknown name
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = _regularizer(kernel_regularizer)
+        lookup(self, "activation", activations.get, activation)  # fail now on an unknown name
+        self.kernel_initializer = lookup(self, "kernel_initializer", initializers.get, kernel_initializer)
+        self.bias_initializer = lookup(self, "bias_initializer", initializers.get, bias_initializer)
+        self.kernel_regularizer = lookup(self, "kernel_regularizer", _regularizer, kernel_regularizer)
 
     def build(self, input_shape):
         if len(input_shape) < 2 or input_shape[-1] is None:
-            raise ShapeError(f"Dense '{self.name}' needs inputs with a known last axis, got {input_shape}")
+            raise ShapeError(f"{layer_title(self)} needs inputs with a known last axis, got {input_shape}")
         self.W = self.add_weight("kernel", (input_shape[-1], self.units), self.kernel_initializer)
         self.b = self.add_weight("bias", (self.units,), self.bias_initializer) if self.use_bias else None
 
@@ -409,7 +479,7 @@ class Activation(Layer):
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activation
-        self.fn = activations.get(activation)
+        self.fn = lookup(self, "activation", activations.get, activation)
 
     def call(self, x):
         return self.fn(x)
@@ -426,8 +496,11 @@ class Dropout(Layer):
 
     def __init__(self, rate, convention="inverted", **kwargs):
         super().__init__(**kwargs)
-        DropoutNode(rate, convention)  # fail now on bad settings
-        self.rate, self.convention = rate, convention
+        self.rate = fraction(self, "rate", rate)
+        if convention not in ("inverted", "scale_at_test"):
+            raise ValueError(f"{layer_title(self)}: convention must be 'inverted' or 'scale_at_test', "
+                             f"got {convention!r}")
+        self.convention = convention
 
     def call(self, x):
         return apply(DropoutNode(self.rate, self.convention), x)
@@ -439,12 +512,16 @@ class Dropout(Layer):
 class Flatten(Layer):
     """(batch, d1, d2, ...) -> (batch, d1 · d2 · ...): no parameters, no arithmetic."""
 
+    node = BatchReshape  # messages call it by the layer's name
+
     def call(self, x):
         return apply(BatchReshape(), x)
 
 
 class Reshape(Layer):
     """Reshapes each sample to ``target_shape`` (the batch axis is kept)."""
+
+    node = BatchReshape
 
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
@@ -499,9 +576,9 @@ class Concatenate(Layer):
 
 def _check_merge(layer, xs, same_shape=True):
     if not isinstance(xs, list) or len(xs) < 2:
-        raise ValueError(f"{type(layer).__name__} '{layer.name}' merges a list of at least two tensors")
+        raise ValueError(f"{layer_title(layer)} merges a list of at least two tensors")
     if same_shape and len({tuple(x.shape[1:]) for x in xs}) > 1:
-        raise ShapeError(f"{type(layer).__name__} '{layer.name}' needs inputs of one shape, got "
+        raise ShapeError(f"{layer_title(layer)} needs inputs of one shape, got "
                          f"{[(None,) + tuple(x.shape[1:]) for x in xs]}")
 
 

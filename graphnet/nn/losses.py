@@ -13,9 +13,11 @@ import copy
 import numpy as np
 
 from ..core import Node, ShapeError
+from ..core.errors import did_you_mean
 from ..kernels.dispatch import as_array
 from ..ops import functional as F
 from ..ops.tensor import Tensor, apply, constant
+from ..ops.tensor import as_array as leaf_value
 
 EPSILON = 1e-7  # Keras' backend epsilon
 
@@ -95,13 +97,18 @@ class Loss(Node):
         return elementwise.mean(axis=-1) if self.per_axis else elementwise
 
     def expand(self, y_true, y_pred):
-        y_true = _as_target(y_true, y_pred)
+        y_true = _as_target(y_true, y_pred, self.sparse)
         self.per_axis = y_pred.ndim >= 2 or self.sparse
         return self.reduce_tensor(self.expanded_per_sample(y_true, y_pred))
 
 
-def _as_target(y_true, y_pred):
-    value = y_true.value if isinstance(y_true, Tensor) else np.asarray(y_true)
+def _as_target(y_true, y_pred, sparse=False):
+    # A list of targets takes the prediction's float type, as in the fused node;
+    # class indices stay whole numbers.
+    if isinstance(y_true, Tensor):
+        value = y_true.value
+    else:
+        value = np.asarray(y_true) if sparse else leaf_value(y_true, floats=np.result_type(y_pred.value))
     if value.shape != y_pred.shape and value.size == int(np.prod(y_pred.shape)):
         value = value.reshape(y_pred.shape)
     return constant(value, dtype=value.dtype)
@@ -109,6 +116,11 @@ def _as_target(y_true, y_pred):
 
 def _targets_and_predictions(rng, shape=(4, 3)):
     return rng.normal(size=shape), rng.normal(size=shape)
+
+
+# Sequence outputs: (n, T, k) has n * T samples (a mean divides by both), and (n, T)
+# reduces its last axis, T, as Keras does.
+_SEQUENCES = ((3, 4, 2), (3, 4))
 
 
 def _label_needs(node):
@@ -133,7 +145,9 @@ class MeanSquaredError(Loss):
     def examples(rng):
         return [(_label_needs(MeanSquaredError()), _targets_and_predictions(rng)),
                 (_label_needs(MeanSquaredError("sum")), _targets_and_predictions(rng, (5,))),
-                (_label_needs(MeanSquaredError("none")), _targets_and_predictions(rng))]
+                (_label_needs(MeanSquaredError("none")), _targets_and_predictions(rng)),
+                *[(_label_needs(MeanSquaredError()), _targets_and_predictions(rng, s)) for s in _SEQUENCES],
+                (_label_needs(MeanSquaredError("none")), _targets_and_predictions(rng, _SEQUENCES[0]))]
 
 
 class MeanAbsoluteError(Loss):
@@ -151,7 +165,8 @@ class MeanAbsoluteError(Loss):
 
     @staticmethod
     def examples(rng):
-        return [(_label_needs(MeanAbsoluteError()), _targets_and_predictions(rng))]
+        return [(_label_needs(MeanAbsoluteError()), _targets_and_predictions(rng)),
+                *[(_label_needs(MeanAbsoluteError()), _targets_and_predictions(rng, s)) for s in _SEQUENCES]]
 
 
 class BinaryCrossentropy(Loss):
@@ -173,6 +188,17 @@ class BinaryCrossentropy(Loss):
 
     def describe(self):
         return ", ".join(filter(None, ["from_logits" if self.from_logits else "", super().describe()]))
+
+    def targets(self, y_true, y_pred):
+        # Labels (or soft labels) are probabilities: {0, 2} or {-1, 1} would train to a
+        # meaningless loss. Labels on a GPU are not checked: that would copy them back.
+        t = super().targets(y_true, y_pred)
+        if isinstance(t, np.ndarray) and t.size and not np.all((t >= 0) & (t <= 1)):
+            bad = np.unique(t[~((t >= 0) & (t <= 1))])
+            shown = ", ".join(f"{v:g}" for v in bad[:5]) + (", ..." if bad.size > 5 else "")
+            raise ShapeError(f"{self!r} expects labels in [0, 1] (classes 0 and 1, or probabilities), "
+                             f"got {shown}")
+        return t
 
     def per_sample(self, t, p):
         if self.from_logits:
@@ -196,7 +222,10 @@ class BinaryCrossentropy(Loss):
         t = (rng.uniform(size=(4, 2)) > 0.5).astype(float)
         return [(_label_needs(BinaryCrossentropy()), (t, rng.uniform(0.05, 0.95, (4, 2)))),
                 (_label_needs(BinaryCrossentropy(from_logits=True)), (t, rng.normal(size=(4, 2)) * 3)),
-                (_label_needs(BinaryCrossentropy(reduction="sum")), (t[:, 0], rng.uniform(0.1, 0.9, 4)))]
+                (_label_needs(BinaryCrossentropy(reduction="sum")), (t[:, 0], rng.uniform(0.1, 0.9, 4))),
+                *[(_label_needs(BinaryCrossentropy(from_logits=logits)),
+                   ((rng.uniform(size=s) > 0.5) * 1.0, rng.normal(size=s) if logits else rng.uniform(0.05, 0.95, s)))
+                  for s in _SEQUENCES for logits in (False, True)]]
 
 
 class CategoricalCrossentropy(Loss):
@@ -250,7 +279,10 @@ class CategoricalCrossentropy(Loss):
         probs = rng.uniform(0.1, 1.0, (4, 3))
         return [(_label_needs(CategoricalCrossentropy()), (t, probs / probs.sum(-1, keepdims=True))),
                 (_label_needs(CategoricalCrossentropy()), (t, probs)),
-                (_label_needs(CategoricalCrossentropy(from_logits=True)), (t, rng.normal(size=(4, 3)) * 3))]
+                (_label_needs(CategoricalCrossentropy(from_logits=True)), (t, rng.normal(size=(4, 3)) * 3)),
+                *[(_label_needs(CategoricalCrossentropy(from_logits=logits)),
+                   (np.eye(2)[rng.integers(0, 2, _SEQUENCES[0][:2])], rng.uniform(0.1, 1.0, _SEQUENCES[0])))
+                  for logits in (False, True)]]
 
 
 class SparseCategoricalCrossentropy(CategoricalCrossentropy):
@@ -289,7 +321,10 @@ class SparseCategoricalCrossentropy(CategoricalCrossentropy):
         labels = rng.integers(0, 3, 4)
         probs = rng.uniform(0.1, 1.0, (4, 3))
         return [(SparseCategoricalCrossentropy(), (labels, probs / probs.sum(-1, keepdims=True))),
-                (SparseCategoricalCrossentropy(from_logits=True), (labels, rng.normal(size=(4, 3))))]
+                (SparseCategoricalCrossentropy(from_logits=True), (labels, rng.normal(size=(4, 3)))),
+                *[(SparseCategoricalCrossentropy(from_logits=logits),
+                   (rng.integers(0, 2, _SEQUENCES[0][:2]), rng.uniform(0.1, 1.0, _SEQUENCES[0])))
+                  for logits in (False, True)]]
 
 
 class Hinge(Loss):
@@ -329,7 +364,9 @@ class Hinge(Loss):
     def examples(rng):
         t = np.where(rng.uniform(size=(4, 2)) > 0.5, 1.0, -1.0)
         return [(_label_needs(Hinge()), (t, rng.normal(size=(4, 2)) * 2)),
-                (_label_needs(Hinge(margin=0.0)), (t[:, 0], rng.normal(size=4)))]
+                (_label_needs(Hinge(margin=0.0)), (t[:, 0], rng.normal(size=4))),
+                *[(_label_needs(Hinge()), (np.where(rng.uniform(size=s) > 0.5, 1.0, -1.0), rng.normal(size=s) * 2))
+                  for s in _SEQUENCES]]
 
 
 class L2Penalty(Node):
@@ -401,7 +438,8 @@ def get(identifier):
     try:
         return _loss_function(_BY_NAME[identifier])
     except (KeyError, TypeError):
-        raise ValueError(f"unknown loss {identifier!r}; known: {', '.join(sorted(_BY_NAME))}") from None
+        raise ValueError(f"unknown loss {identifier!r}{did_you_mean(identifier, _BY_NAME)}; "
+                         f"known: {', '.join(sorted(_BY_NAME))}") from None
 
 
 _SETTINGS = ("from_logits", "reduction", "margin")

@@ -16,6 +16,7 @@ the last step, or the states, out of it.
 import numpy as np
 
 from ..core import Node, ShapeError
+from ..core.node import layer_title
 from ..kernels.dispatch import kernel
 from ..kernels.threads import add_up, cores_for, row_slices, split
 from ..ops import functional as F
@@ -23,7 +24,7 @@ from ..ops.shape import Reshape
 from ..ops.tensor import apply, constant
 from ..random import generator
 from . import activations, initializers
-from .layers import DropoutNode, Layer, register
+from .layers import DropoutNode, Layer, fraction, lookup, register, whole
 
 
 def _time_major(a):
@@ -499,14 +500,27 @@ class EmbeddingNode(Node):
         return "Embedding"
 
     def forward(self, indices, table):
-        idx = indices if indices.dtype.kind in "iu" else indices.astype(np.int64)
         # Host indices are checked here; indices on a GPU give rows of nan when out of
-        # range (checking them there would cost a copy back at every step).
-        if isinstance(idx, np.ndarray) and idx.size and (idx.min() < 0 or idx.max() >= table.shape[0]):
-            raise ShapeError(f"{self!r}: indices must lie in [0, {table.shape[0] - 1}] (input_dim "
-                             f"{table.shape[0]}), got {idx.min()}..{idx.max()}")
-        self.idx, self.table_shape = idx, table.shape
-        return table[idx]
+        # range, and fractions are truncated there (checking would cost a copy back at
+        # every step).
+        host = isinstance(indices, np.ndarray) and indices.size
+        if indices.dtype.kind not in "iu":
+            # Whole floats (3.0, from a float array) are rows; 1.7 is none, and truncating
+            # it to row 1 would be silently wrong.
+            if host:
+                fractional = ~(np.isfinite(indices) & (np.floor(indices) == indices))
+                if fractional.any():
+                    at = _first(fractional)
+                    raise ShapeError(f"{self!r} takes whole-number indices (rows of its table), got "
+                                     f"{float(indices[at]):g} at {list(at)}; round or cast them to integers")
+            indices = indices.astype(np.int64)
+        n = table.shape[0]
+        if host and (indices.min() < 0 or indices.max() >= n):
+            at = _first((indices < 0) | (indices >= n))
+            raise ShapeError(f"{self!r}: indices must lie in [0, {n - 1}] (input_dim {n}), got "
+                             f"{indices[at]} at {list(at)} (they span {indices.min()}..{indices.max()})")
+        self.idx, self.table_shape = indices, table.shape
+        return table[indices]
 
     def backward(self, grad):
         dtable = np.zeros(self.table_shape, dtype=grad.dtype, like=grad)
@@ -521,6 +535,11 @@ class EmbeddingNode(Node):
         return [(node, (np.array([[1, 3, 1], [0, 2, 3]]), rng.normal(size=(4, 3))))]
 
 
+def _first(mask):
+    """The position of the first True of ``mask``, as a tuple of ints."""
+    return tuple(int(i) for i in np.argwhere(mask)[0])
+
+
 # --- layers ---------------------------------------------------------------------------
 
 class _Recurrent(Layer):
@@ -532,19 +551,20 @@ class _Recurrent(Layer):
                  recurrent_initializer="orthogonal", bias_initializer="zeros", **kwargs):
         super().__init__(**kwargs)
         if activation != "tanh":
-            raise ValueError(f"{type(self).__name__} fuses the tanh activation; got {activation!r}")
-        if int(units) != units or units < 1:
-            raise ValueError(f"{type(self).__name__} needs a positive whole number of units, got {units!r}")
-        self.units, self.activation = int(units), activation
+            raise ValueError(f"{layer_title(self)}: activation must be 'tanh' (its kernels fuse it), "
+                             f"got {activation!r}")
+        self.units, self.activation = whole(self, "units", units), activation
         self.return_sequences, self.return_state = return_sequences, return_state
-        self.dropout, self.recurrent_dropout = dropout, recurrent_dropout
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
+        self.dropout = fraction(self, "dropout", dropout)
+        self.recurrent_dropout = fraction(self, "recurrent_dropout", recurrent_dropout)
+        self.kernel_initializer = lookup(self, "kernel_initializer", initializers.get, kernel_initializer)
+        self.recurrent_initializer = lookup(self, "recurrent_initializer", initializers.get,
+                                            recurrent_initializer)
+        self.bias_initializer = lookup(self, "bias_initializer", initializers.get, bias_initializer)
 
     def build(self, input_shape):
         if len(input_shape) != 3:
-            raise ShapeError(f"{type(self).__name__} '{self.name}' expects sequences (batch, timesteps, "
+            raise ShapeError(f"{layer_title(self)} expects sequences (batch, timesteps, "
                              f"features), got {input_shape}")
         G, H = self.node.gates, self.units
         self.W = self.add_weight("kernel", (input_shape[2], G * H), self.kernel_initializer)
@@ -556,7 +576,7 @@ class _Recurrent(Layer):
 
     def call(self, x, initial_state=None):
         if x.ndim != 3:
-            raise ShapeError(f"{type(self).__name__} '{self.name}' expects sequences (batch, timesteps, "
+            raise ShapeError(f"{layer_title(self)} expects sequences (batch, timesteps, "
                              f"features), got {tuple(x.shape)}")
         if self.dropout:
             x = apply(DropoutNode(self.dropout, shared_axes=(1,)), x)
@@ -566,7 +586,7 @@ class _Recurrent(Layer):
             initial_state = [constant(zeros, dtype=zeros.dtype) for _ in range(parts)]
         initial_state = initial_state if isinstance(initial_state, (list, tuple)) else [initial_state]
         if len(initial_state) != parts:
-            raise ValueError(f"{type(self).__name__} '{self.name}' takes {parts} initial state tensor(s)")
+            raise ValueError(f"{layer_title(self)} takes {parts} initial state tensor(s)")
         out = apply(self.node(self.recurrent_dropout), x, self.W, self.U, self.b, *initial_state)
         sequence = out[:, :, :H] if parts > 1 else out
         output = sequence if self.return_sequences else sequence[:, -1]
@@ -613,14 +633,21 @@ class GRU(_Recurrent):
 
 
 class Embedding(Layer):
-    """Integer-encoded words -> dense vectors: row i of a (input_dim, output_dim) table."""
+    """Integer-encoded words -> dense vectors: row i of a (input_dim, output_dim) table.
+
+    Indices are integers, or floats that hold whole numbers (3.0, as a float array
+    holds them). Fractions (1.7) and indices outside [0, input_dim) are refused,
+    naming the layer and the first bad value, for indices in host memory.
+    """
 
     kernel = "NumPy gather + Numba scatter-add"
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", **kwargs):
         super().__init__(**kwargs)
-        self.input_dim, self.output_dim = int(input_dim), int(output_dim)
-        self.embeddings_initializer = initializers.get(embeddings_initializer)
+        self.input_dim = whole(self, "input_dim", input_dim, " (the number of rows: the vocabulary size)")
+        self.output_dim = whole(self, "output_dim", output_dim, " (the length of each vector)")
+        self.embeddings_initializer = lookup(self, "embeddings_initializer", initializers.get,
+                                             embeddings_initializer)
 
     def build(self, input_shape):
         self.E = self.add_weight("embeddings", (self.input_dim, self.output_dim), self.embeddings_initializer)

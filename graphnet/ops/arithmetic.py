@@ -22,7 +22,9 @@ class Add(Node):
     def backward(self, grad):
         sa, sb = self.shapes
         if sa == sb == grad.shape:  # the common case, without two function calls
-            return grad, grad
+            # 0-d: two fresh scalars (unary plus, the cheapest copy), as each .grad is
+            # its own; arrays the engine copies where they stay shared.
+            return (grad, grad) if sa else (+grad, +grad)
         return unbroadcast(grad, sa), unbroadcast(grad, sb)
 
     def local_derivatives(self):

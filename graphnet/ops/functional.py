@@ -1,9 +1,13 @@
 """The tensor operations as functions (NumPy's names), on Tensors, numbers or arrays."""
+from .arithmetic import Maximum, Minimum
+from .matrix import MatMul
 from .shape import Concat, Stack
 from .tensor import Tensor, apply, constant
 
 
 def lift(x):
+    """A lone operand as a Tensor (``floatx`` for numbers). Functions of two operands
+    hand both to ``apply`` instead, so numbers take the other tensor's float type."""
     return x if isinstance(x, Tensor) else constant(x)
 
 
@@ -24,15 +28,15 @@ def absolute(x):
 
 
 def maximum(a, b):
-    return lift(a).maximum(b)
+    return apply(Maximum(), a, b)
 
 
 def minimum(a, b):
-    return lift(a).minimum(b)
+    return apply(Minimum(), a, b)
 
 
 def matmul(a, b):
-    return lift(a) @ b
+    return apply(MatMul(), a, b)
 
 
 def sum(x, axis=None, keepdims=False):  # noqa: A001 - NumPy's name, on purpose

@@ -9,6 +9,7 @@ from .. import config
 from ..core import Graph, OperandError, Variable, events
 from ..core.errors import _trap, check_finite, node_failed
 from ..core.events import _observers
+from ..core.variable import _clock
 from . import arithmetic as A
 from .matrix import MatMul, Transpose
 from .reduce import Max, Mean, Sum
@@ -16,8 +17,9 @@ from .shape import GetItem, Reshape
 from ..kernels.dispatch import as_array as on_its_device, device_of, to_host
 
 
-def as_array(data, dtype=None, what="Tensor"):
-    """``data`` as a NumPy value; numbers that are not floats become ``floatx``."""
+def as_array(data, dtype=None, what="Tensor", floats=None):
+    """``data`` as a NumPy value. Python numbers and lists, and numbers that are not
+    floats, become ``floats`` (by default ``floatx``); NumPy floats keep their type."""
     if isinstance(data, Variable):
         data = data.value
     try:
@@ -29,7 +31,8 @@ def as_array(data, dtype=None, what="Tensor"):
         raise OperandError(f"{what} expects a number or an array of numbers, got "
                            f"{type(data).__name__} {data!r:.60}")
     if dtype is None and (arr.dtype.kind != "f" or not hasattr(data, "dtype")):
-        arr = arr.astype(config.floatx())  # Python numbers and lists, ints and bools
+        # Python floats are float64 already: one rounding, straight to the type wanted.
+        arr = arr.astype(floats or config.floatx())
     # A 0-d array becomes a NumPy scalar: arithmetic on those is ten times faster.
     return arr[()] if arr.ndim == 0 else arr
 
@@ -55,19 +58,19 @@ class Tensor(Variable):
     # --- looking at it ------------------------------------------------------
     @property
     def shape(self):
-        return np.shape(self.value)
+        return np.shape(self._value)
 
     @property
     def ndim(self):
-        return np.ndim(self.value)
+        return np.ndim(self._value)
 
     @property
     def dtype(self):
-        return np.result_type(self.value)
+        return np.result_type(self._value)
 
     @property
     def size(self):
-        return int(np.size(self.value))
+        return int(np.size(self._value))
 
     def __len__(self):
         if not self.shape:
@@ -221,7 +224,9 @@ def _operand(x, like, node):
     if like is not None and (type(x) is float or type(x) is int):
         return _constant_leaf(like.type(x))
     try:
-        arr = as_array(x, what=f"{node.op} '{node.name}'")
+        # Lists take the tensor's type directly, as numbers do (NumPy's scalar rule):
+        # through float32 first, a float64 tensor would meet float32-rounded numbers.
+        arr = as_array(x, what=f"{node.op} '{node.name}'", floats=like)
     except OperandError as exc:
         raise OperandError(f"{node!r} cannot use {type(x).__name__} {x!r:.60} as an operand: "
                            "expected a Tensor, a number or an array of numbers") from exc
@@ -251,32 +256,35 @@ def apply(node, *args):
     try:
         if len(args) == 2:  # spelled out: comprehensions cost a frame each
             a, b = args
-            out = node.forward(a.value, b.value)
+            out = node.forward(a._value, b._value)
             requires_grad = a.requires_grad or b.requires_grad
         elif len(args) == 1:
-            out = node.forward(args[0].value)
+            out = node.forward(args[0]._value)
             requires_grad = args[0].requires_grad
         else:
-            out = node.forward(*[a.value for a in args])
+            out = node.forward(*[a._value for a in args])
             requires_grad = any([a.requires_grad for a in args])
     except Exception as exc:
-        raise node_failed(node, [a.value for a in args], exc) from exc
+        raise node_failed(node, [a._value for a in args], exc) from exc
     result = Tensor.__new__(Tensor)
-    result.value, result.grad, result.grad_stamp = out, None, None
+    result._value, result.grad, result.grad_stamp = out, None, None  # three: no tuple is built
+    result._version = _clock[0]  # the clock now, which a parent changed later would be past
     result.node, result.parents = node, args
     result.name, result.role, result.requires_grad = None, "op", requires_grad
     if _trap[0]:
         check_finite(node, "forward", "output", out)
     if _observers:
-        events.emit(events.StepEvent("forward", -1, node, tuple([a.value for a in args]), out))
+        events.emit(events.StepEvent("forward", -1, node, tuple([a._value for a in args]), out))
     return result
 
 
 def _operands(args, node):
-    like = None  # the float type of the first tensor operand, for the constants
+    # The float type of the tensor operands (promoted, for nodes of several), which
+    # the numbers and lists among them take, whichever side they are on.
+    like = None
     for a in args:
         if isinstance(a, Tensor):
-            if a.value.dtype.kind == "f":
-                like = a.value.dtype
-            break
+            dtype = a._value.dtype
+            if dtype.kind == "f":
+                like = dtype if like is None or like == dtype else np.promote_types(like, dtype)
     return tuple([_operand(a, like, node) for a in args])

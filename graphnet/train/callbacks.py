@@ -46,8 +46,20 @@ class Callback:
 class CallbackList:
     """Several callbacks as one: ``callbacks.call('on_epoch_end', epoch, logs)``."""
 
+    HOOKS = ("set_model", "set_params", "on_train_begin", "on_train_end", "on_epoch_begin",
+             "on_epoch_end", "on_train_batch_begin", "on_train_batch_end")
+
     def __init__(self, callbacks):
         self.callbacks = list(callbacks)
+        # Checked here, before training: a missing hook would otherwise fail mid-fit.
+        for i, callback in enumerate(self.callbacks):
+            missing = [h for h in self.HOOKS if not callable(getattr(callback, h, None))]
+            if missing:
+                what = "a function" if callable(callback) else f"an instance of {type(callback).__name__}"
+                raise TypeError(f"fit: callbacks[{i}] is {what}, not a Callback (it has no "
+                                f"{', '.join(missing)}): subclass graphnet.train.callbacks.Callback and "
+                                "override the hooks you need, or wrap functions in "
+                                "LambdaCallback(on_epoch_end=lambda epoch, logs: ...)")
 
     def call(self, hook, *args):
         for callback in self.callbacks:

@@ -7,12 +7,14 @@ on batches of any size: ``fit`` builds one training graph (loss included, dropou
 on) and one inference graph (dropout off) and replays them batch after batch,
 never tracing again.
 """
+import numbers
+
 import numpy as np
 
 from .. import config
 from ..viz import register_adapter, view_of
 from ..viz.adapters import graph_view
-from ..core import Graph, ShapeError
+from ..core import DataError, Graph, OperandError, ShapeError
 from ..device import require, to_device, to_host
 from ..kernels.dispatch import as_array, device_of
 from ..nn import layers as L
@@ -24,18 +26,100 @@ from . import metrics as metrics_module
 from . import optimizers as optimizers_module
 
 
-def _batch_size(value):
-    """Keras' rule: None means 32."""
-    size = 32 if value is None else int(value)
-    if size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {value!r}")
-    return size
+def _whole(fn, arg, value, minimum, default=None):
+    """Keras' integer arguments: ``value`` as an int >= ``minimum``; None means ``default``
+    when there is one. 2.5 or True are refused, not truncated."""
+    if value is None and default is not None:
+        return default
+    fallback = f" (or None for {default})" if default is not None else ""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{fn}: {arg} must be a whole number >= {minimum}{fallback}, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{fn}: {arg} must be a whole number >= {minimum}{fallback}, got {value}")
+    return int(value)
+
+
+def _batch_size(value, fn="fit"):
+    """Keras' rule: a positive int, None means 32."""
+    return _whole(fn, "batch_size", value, 1, default=32)
 
 
 def _as_list(x):
     if x is None:
         return []
     return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _spec_values(specs):
+    """The single specs in a loss or metrics argument: one, a list, or a dict of either."""
+    values = specs.values() if isinstance(specs, dict) else _as_list(specs)
+    return [s for v in values for s in (_as_list(v) if isinstance(specs, dict) else [v])]
+
+
+def _plural(k, word):
+    return f"{k} {word}{'' if k == 1 else 's'}"
+
+
+def _described(data):
+    if isinstance(data, (list, tuple)):
+        return f"a {type(data).__name__} of {_plural(len(data), 'item')}"
+    return f"one array of shape {np.shape(data)}" if hasattr(data, "shape") else f"a {type(data).__name__}"
+
+
+def _at(name, index):
+    """'x[3, 1]', or 'x[1][3, 1]' for the array named "x[1] (input 'b')"."""
+    return name.split(" (")[0] + "[" + ", ".join(str(int(i)) for i in index) + "]"
+
+
+def _numbers(model, item, name, role):
+    """``item`` as an array of numbers, or an error naming ``name``: strings, None, NaN and
+    infinity would otherwise train without a word into weights that are all NaN.
+    Once per call, on the whole array (not per batch); GPU arrays are taken as
+    given (checking them would copy them back)."""
+    if isinstance(item, Tensor):
+        item = item.value
+    if device_of(item) == "cuda":
+        return item
+    try:
+        a = np.asarray(item)
+        if a.dtype == object:
+            missing = np.equal(a, None)
+            if missing.any():
+                raise OperandError(
+                    f"model '{model}': {name} holds None (a missing value) at {int(missing.sum())} "
+                    f"of {a.size} positions, the first at {_at(name, np.argwhere(missing)[0])}: fill or "
+                    "drop the missing values first; a model learns from numbers only")
+            a = np.asarray(a.tolist())  # numbers kept as objects (a pandas column, say)
+    except ValueError as exc:  # a ragged list such as [[1, 2], [3]]
+        raise ShapeError(f"model '{model}': {name} is not a rectangular array of numbers ({exc}): "
+                         "every sample needs the same shape") from None
+    if a.ndim == 0:
+        raise ShapeError(f"model '{model}': {name} is a single value {a!r}; it needs one entry per sample")
+    if a.dtype.kind in "USO":
+        example = a.flat[0].item() if isinstance(a.flat[0], np.generic) else a.flat[0]
+        todo = ("encode the labels as integers first, e.g. gn.data.LabelEncoder().fit_transform(y), "
+                "or as one-hot rows with gn.data.to_categorical" if role == "targets" else
+                "turn them into numbers first (gn.data.LabelEncoder or one-hot rows for categories, "
+                "np.asarray(x, dtype=float) for numbers written as text)")
+        raise OperandError(f"model '{model}': {name} holds {'strings' if a.dtype.kind != 'O' else 'objects'} "
+                           f"(dtype {a.dtype}, e.g. {example!r}), and a model learns from numbers: {todo}")
+    if a.dtype.kind not in "biuf":
+        raise OperandError(f"model '{model}': {name} holds {a.dtype} values, and a model learns from "
+                           "real numbers (bool, int or float)")
+    # A sum is NaN or infinite when any value is (or when it overflows: then the exact
+    # check below finds nothing); it makes no temporary array the size of the data.
+    if a.dtype.kind == "f" and not np.isfinite(a.sum()):
+        bad = ~np.isfinite(a)
+        if bad.any():
+            nans = int(np.isnan(a).sum())
+            infs = int(bad.sum()) - nans
+            counts = " and ".join(_plural(k, word) for k, word in ((nans, "NaN value"), (infs, "infinite value"))
+                                  if k)
+            raise DataError(f"model '{model}': {name} holds {counts} (of {a.size} values), the first "
+                            f"at {_at(name, np.argwhere(bad)[0])}; they would spread to the loss and, in training, "
+                            "to every weight: drop those samples or fill the values first (np.isnan finds "
+                            "them, np.nan_to_num fills them)")
+    return a
 
 
 class Model:
@@ -150,39 +234,70 @@ class Model:
         metrics reported during training, by Keras names or as objects."""
         if loss is None:
             raise ValueError("compile needs a loss, e.g. loss='mse' or 'categorical_crossentropy'")
-        self.optimizer = optimizers_module.get(optimizer)
+        metrics = metrics if isinstance(metrics, dict) else _as_list(metrics)
+        # Resolved now, so a misspelt name fails here and not at fit.
+        optimizer = self._resolve(optimizers_module.get, optimizer, "optimizer")
+        for spec in _spec_values(loss):
+            self._resolve(losses_module.get, spec, "loss")
+        for spec in _spec_values(metrics):
+            self._resolve(metrics_module.get, spec, "metrics")
+        if self.built:  # one loss per output, outputs named right: checked against the outputs
+            self._losses_per_output(loss, loss_weights)
+            self._metric_functions(metrics)
+        self.optimizer = optimizer
         self._loss_specs = loss
         self._loss_weights = loss_weights
-        self._metric_specs = metrics if isinstance(metrics, dict) else _as_list(metrics)
+        self._metric_specs = metrics
         self.compiled = True
         self._forget_graphs()
 
-    def _losses_per_output(self):
+    def _resolve(self, get, spec, arg):
+        try:
+            return get(spec)
+        except (ValueError, TypeError) as exc:
+            raise type(exc)(f"model '{self.name}', compile({arg}={spec!r:.60}): {exc}") from None
+
+    def _require_compiled(self, what):
+        if not self.compiled:
+            raise ValueError(f"model '{self.name}' must be compiled before {what}: "
+                             "call model.compile(optimizer, loss) first")
+
+    def _losses_per_output(self, specs=None, weights=None):
         n = len(self.outputs)
-        specs = self._loss_specs
+        if specs is None:  # the compiled ones
+            specs, weights = self._loss_specs, self._loss_weights
+        names = [o.label for o in self.outputs]
         if isinstance(specs, dict):
-            names = [o.label for o in self.outputs]
+            unknown, missing = sorted(set(specs) - set(names)), [k for k in names if k not in specs]
+            if unknown or missing:
+                raise ValueError(f"model '{self.name}': loss names outputs {sorted(specs)}, the outputs "
+                                 f"are {names}: give one loss for each output, by its name")
             specs = [specs[name] for name in names]
         specs = specs if isinstance(specs, (list, tuple)) else [specs] * n
         if len(specs) != n:
             raise ValueError(f"model '{self.name}' has {n} outputs but {len(specs)} losses")
-        weights = self._loss_weights if self._loss_weights is not None else [1.0] * n
+        weights = weights if weights is not None else [1.0] * n
         if isinstance(weights, dict):
+            unknown = sorted(set(weights) - set(names))
+            if unknown:
+                raise ValueError(f"model '{self.name}': loss_weights name outputs {unknown} it does not "
+                                 f"have; the outputs are {names}")
             weights = [weights.get(o.label, 1.0) for o in self.outputs]
         weights = list(weights) if isinstance(weights, (list, tuple)) else [weights] * n
         if len(weights) != n:
             raise ValueError(f"model '{self.name}' has {n} outputs but {len(weights)} loss weights")
         return [losses_module.get(s) for s in specs], weights
 
-    def _metric_functions(self):
+    def _metric_functions(self, specs=None):
         """Per output, the (name, function) pairs to report. ``metrics`` is a list
         (applied to every output) or a dict from output name to a list."""
-        specs = self._metric_specs
+        specs = self._metric_specs if specs is None else specs
         names = [o.label for o in self.outputs]
         if isinstance(specs, dict):
             unknown = set(specs) - set(names)
             if unknown:
-                raise ValueError(f"metrics name outputs {sorted(unknown)}; the outputs are {names}")
+                raise ValueError(f"model '{self.name}': metrics name outputs {sorted(unknown)}; "
+                                 f"the outputs are {names}")
             per_output = [_as_list(specs.get(name)) for name in names]
         else:
             per_output = [_as_list(specs)] * len(names)
@@ -194,7 +309,7 @@ class Model:
         self._graphs.clear()
         self._last_batch = None  # its graph is one of those: no longer the model's
 
-    def _loss_graph(self, targets, training):
+    def _loss_graph(self, targets, training, arg="y"):
         """The graph from inputs and targets to the total loss, traced once per
         mode, trainable set and target layout; replayed for every batch after."""
         key = ("loss", training, tuple(p.requires_grad for p in self.weights),
@@ -204,8 +319,13 @@ class Model:
             # Traced on the host, like the model's outputs; replays run where the data is.
             placeholders = [tensor(to_host(t[:1]), name=f"{o.label}_target", requires_grad=False, dtype=t.dtype)
                             for t, o in zip(targets, self.outputs)]
-            terms = [w * fn(y, out) if w != 1 else fn(y, out)
-                     for fn, w, y, out in zip(loss_fns, loss_weights, placeholders, self.outputs)]
+            terms = []
+            for k, (fn, w, y, out) in enumerate(zip(loss_fns, loss_weights, placeholders, self.outputs)):
+                try:
+                    terms.append(w * fn(y, out) if w != 1 else fn(y, out))
+                except ShapeError as exc:
+                    name = self._data_name(arg, k, "output")
+                    raise self._target_mismatch(exc, targets[k], y, out, name) from None
             total = terms[0]
             for term in terms[1:] + [r for layer in self.layers for r in layer.regularization_losses()]:
                 total = total + term
@@ -213,6 +333,23 @@ class Model:
             graph = Graph(total).set_training(training)
             self._graphs[key] = (graph, placeholders)
         return self._graphs[key]
+
+    def _target_mismatch(self, exc, data, placeholder, out, name):
+        """The loss's shape error, traced on one sample, told with the data's shapes."""
+        message = str(exc)
+        for one, real in ((placeholder.shape, data.shape), (out.shape, (len(data),) + tuple(out.shape[1:]))):
+            message = message.replace(str(tuple(one)), str(tuple(real)))
+        units, per_sample = out.shape[-1] if len(out.shape) > 1 else 1, tuple(data.shape[1:])
+        hint = ""
+        if units > 1 and per_sample in ((), (1,)):
+            hint = (f"; {name} holds one value per sample and the output {units}: for class labels use "
+                    f"loss='sparse_categorical_crossentropy', or one-hot them with "
+                    f"gn.data.to_categorical(y, {units})")
+        elif units > 1 and len(per_sample) == len(out.shape) - 1 and per_sample[-1] != units:
+            hint = (f"; one-hot targets need {units} columns, one per output unit: give the last "
+                    f"layer {per_sample[-1]} units, or one-hot the labels into {units} classes")
+        return ShapeError(f"model '{self.name}': targets {name} of shape {tuple(data.shape)} do not fit "
+                          f"output '{out.label}' (samples of shape {tuple(out.shape[1:])}): {message}{hint}")
 
     def _predict_graph(self):
         if "predict" not in self._graphs:
@@ -224,54 +361,117 @@ class Model:
         a = as_array(a)
         return a if device_of(a) == self.device else to_device(a, self.device)
 
-    def _inputs_of(self, x):
-        xs = [self._on_device(a) for a in _as_list(x)]
-        if len(xs) != len(self.inputs):
-            raise ValueError(f"model '{self.name}' takes {len(self.inputs)} inputs, got {len(xs)}")
-        for a, ph in zip(xs, self.inputs):
-            if a.shape[1:] != ph.shape[1:]:
-                raise ShapeError(f"model '{self.name}': input '{ph.label}' expects samples of shape "
-                                 f"{ph.shape[1:]}, got data of shape {a.shape}")
-        # Like Keras: float data takes the model's float type (X / 255 is float64).
-        return [a.astype(ph.dtype) if ph.dtype.kind == "f" and a.dtype != ph.dtype else a
-                for a, ph in zip(xs, self.inputs)]
+    def _data_name(self, arg, k, kind):
+        """How messages name the k-th data array: 'x', or 'x[1] (input 'b')' for several."""
+        tensors = self.inputs if kind == "input" else self.outputs
+        return arg if len(tensors) == 1 else f"{arg}[{k}] ({kind} '{tensors[k].label}')"
 
-    def _targets_of(self, y, n):
-        ys = [self._on_device(a) for a in _as_list(y)]
-        if len(ys) != len(self.outputs):
-            raise ValueError(f"model '{self.name}' has {len(self.outputs)} outputs, got {len(ys)} targets")
-        for a in ys:
+    def _items(self, data, count, arg, kind):
+        """``data`` as one item per input (or output). With one, a list or tuple is the
+        rows of one array, as Keras reads it; only a list of one array is that array
+        (for an input, one of the input's rank: [x[0]] is a batch of one row)."""
+        if data is None:
+            raise ValueError(f"model '{self.name}': {arg} is missing; pass the "
+                             + ("inputs" if kind == "input" else "targets, one per sample"))
+        if count == 1:
+            rank = len(self.inputs[0].shape) if kind == "input" and self.built else None
+            one = (isinstance(data, (list, tuple)) and len(data) == 1 and hasattr(data[0], "shape")
+                   and rank in (None, len(data[0].shape)))
+            return [data[0] if one else data]
+        items = _as_list(data)
+        if len(items) != count:
+            labels = [t.label for t in (self.inputs if kind == "input" else self.outputs)]
+            raise ValueError(f"model '{self.name}' has {count} {kind}s {labels}: pass {arg} as a list of "
+                             f"{count} arrays, one per {kind} in that order; got {_described(data)}")
+        return items
+
+    def _inputs_of(self, x, arg="x"):
+        items = self._items(x, len(self.inputs), arg, "input")
+        xs = []
+        for k, (item, ph) in enumerate(zip(items, self.inputs)):
+            name = self._data_name(arg, k, "input")
+            a = _numbers(self.name, item, name, "inputs")
+            if a.shape[1:] != ph.shape[1:]:
+                hint = ""
+                if tuple(a.shape) == tuple(ph.shape[1:]):
+                    hint = f": that is one sample without the batch axis; pass {arg}[None] for a batch of one"
+                elif isinstance(item, (list, tuple)) and tuple(a.shape[2:]) == tuple(ph.shape[1:]):
+                    hint = (f": {arg} is a list of {len(item)} arrays, read as the rows of one array since "
+                            f"the model has one input; pass that input's array alone")
+                raise ShapeError(f"model '{self.name}': input '{ph.label}' expects samples of shape "
+                                 f"{ph.shape[1:]}, got data of shape {a.shape}"
+                                 + (f" ({name})" if len(items) > 1 else "") + hint)
+            # Like Keras: float data takes the model's float type (X / 255 is float64).
+            xs.append(self._on_device(a.astype(ph.dtype) if ph.dtype.kind == "f" and a.dtype != ph.dtype else a))
+        if len({len(a) for a in xs}) > 1:
+            raise ShapeError(f"model '{self.name}': the inputs need one row per sample each, got {arg} of "
+                             f"shapes {', '.join(str(a.shape) for a in xs)}")
+        return xs
+
+    def _targets_of(self, y, n, arg="y"):
+        items = self._items(y, len(self.outputs), arg, "output")
+        ys = []
+        for k, item in enumerate(items):
+            a = _numbers(self.name, item, self._data_name(arg, k, "output"), "targets")
             if len(a) != n:
-                raise ShapeError(f"model '{self.name}': {n} input samples but {len(a)} targets")
+                raise ShapeError(f"model '{self.name}': {n} input samples but {len(a)} targets "
+                                 f"({self._data_name(arg, k, 'output')} of shape {a.shape}): "
+                                 "x and y need one row per sample")
+            ys.append(self._on_device(a))
         return ys
+
+    def _data(self, x, y, fn, prefix=""):
+        """Checked inputs and targets, with at least one sample."""
+        xs = self._inputs_of(x, prefix + "x")
+        ys = self._targets_of(y, len(xs[0]), prefix + "y")
+        if len(xs[0]) == 0:
+            raise DataError(f"model '{self.name}': {fn} got no samples ({prefix}x of shape "
+                            f"{', '.join(str(a.shape) for a in xs)}); it needs at least one")
+        return xs, ys
 
     # --- training -----------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=32, epochs=1, verbose=1, callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0):
         """Train for ``epochs`` passes over the data in mini-batches; returns a History."""
+        # Everything is checked before the first step: nothing fails an epoch in.
         batch_size = _batch_size(batch_size)
+        epochs = _whole("fit", "epochs", epochs, 0)
+        initial_epoch = _whole("fit", "initial_epoch", initial_epoch, 0)
+        if initial_epoch > epochs:
+            raise ValueError(f"fit: initial_epoch={initial_epoch} is past epochs={epochs}, so nothing would "
+                             "train: epochs counts from 0 and includes the epochs already done")
+        if verbose not in (0, 1, 2, "auto"):
+            raise ValueError(f"fit: verbose must be 0 (silent), 1 (a progress bar) or 2 (a line per epoch), "
+                             f"got {verbose!r}")
+        verbose = 1 if verbose == "auto" else int(verbose)
+        history = cbks.History()
+        # Yours first, so what they add to the logs is recorded and printed.
+        callbacks = cbks.CallbackList([*_as_list(callbacks), history, cbks.ProgbarLogger(verbose)])
+        if isinstance(validation_split, bool) or not isinstance(validation_split, numbers.Real):
+            raise TypeError(f"fit: validation_split must be a number between 0 and 1, got {validation_split!r}")
         self._ensure_built(x)
-        if not self.compiled:
-            raise ValueError(f"model '{self.name}' must be compiled before fit: call model.compile(...)")
-        xs = self._inputs_of(x)
+        self._require_compiled("fit")
+        xs, ys = self._data(x, y, "fit")
         n = len(xs[0])
-        ys = self._targets_of(y, n)
         if validation_data is None and validation_split:
             if not 0 < validation_split < 1:
-                raise ValueError(f"validation_split must be between 0 and 1, got {validation_split}")
+                raise ValueError(f"fit: validation_split must be between 0 and 1, got {validation_split}")
             cut = int(n * (1 - validation_split))  # Keras holds out the last samples, before shuffling
+            if not 0 < cut < n:
+                raise DataError(f"model '{self.name}': validation_split={validation_split} of "
+                                f"{_plural(n, 'sample')} (x of shape {xs[0].shape}) leaves {cut} for training and {n - cut} for "
+                                "validation; each needs at least one: pass more data or another split")
             validation_data = ([a[cut:] for a in xs], [a[cut:] for a in ys])
             xs, ys, n = [a[:cut] for a in xs], [a[:cut] for a in ys], cut
-        if validation_data is not None:
-            val_x, val_y = validation_data[0], validation_data[1]
-
+        elif validation_data is not None:
+            validation_data = self._validation(validation_data)
         graph, placeholders = self._loss_graph(ys, training=True)
+        if validation_data is not None:
+            self._loss_graph(validation_data[1], training=False, arg="validation y")  # traced now, not an epoch in
         feeds = list(self.inputs) + placeholders
         metric_fns = self._metric_functions()
         steps = -(-n // batch_size)
-        self.history = cbks.History()
-        # Yours first, so what they add to the logs is recorded and printed.
-        callbacks = cbks.CallbackList([*_as_list(callbacks), self.history, cbks.ProgbarLogger(verbose)])
+        self.history = history
         callbacks.call("set_model", self)
         callbacks.call("set_params", {"epochs": epochs, "steps": steps, "batch_size": batch_size,
                                       "samples": n, "verbose": verbose})
@@ -295,13 +495,23 @@ class Model:
                     break
             epoch_logs = {k: v / seen for k, v in totals.items()}
             if validation_data is not None:
-                val = self.evaluate(val_x, val_y, batch_size=batch_size, verbose=0, return_dict=True)
+                val = self._evaluate(*validation_data, batch_size)
                 epoch_logs.update({f"val_{k}": v for k, v in val.items()})
             callbacks.call("on_epoch_end", epoch, epoch_logs)
             if self.stop_training:
                 break
         callbacks.call("on_train_end", {})
         return self.history
+
+    def _validation(self, data):
+        """``validation_data`` checked as fit's data is: (x_val, y_val)."""
+        if not isinstance(data, (tuple, list)) or len(data) != 2:
+            weights = isinstance(data, (tuple, list)) and len(data) == 3
+            raise ValueError(f"model '{self.name}': validation_data takes (x_val, y_val), got "
+                             f"{_described(data)}"
+                             + ("; fit has no sample weights, so (x, y, sample_weight) is not supported"
+                                if weights else ""))
+        return self._data(data[0], data[1], "fit's validation_data", prefix="validation ")
 
     def _train_step(self, graph, feeds, batch, n_inputs, metric_fns):
         """One iteration: forward, backward, update; returns the batch's logs."""
@@ -317,10 +527,8 @@ class Model:
     def train_on_batch(self, x, y):
         """One update on one batch (Keras' name); returns the batch's logs as a dict."""
         self._ensure_built(x)
-        if not self.compiled:
-            raise ValueError(f"model '{self.name}' must be compiled before train_on_batch")
-        xs = self._inputs_of(x)
-        ys = self._targets_of(y, len(xs[0]))
+        self._require_compiled("train_on_batch")
+        xs, ys = self._data(x, y, "train_on_batch")
         graph, placeholders = self._loss_graph(ys, training=True)
         return self._train_step(graph, list(self.inputs) + placeholders, xs + ys, len(xs),
                                 self._metric_functions())
@@ -342,13 +550,20 @@ class Model:
 
     def evaluate(self, x=None, y=None, batch_size=32, verbose=1, return_dict=False):
         """The loss (and metrics) on data, in inference mode (no dropout)."""
-        batch_size = _batch_size(batch_size)
+        batch_size = _batch_size(batch_size, "evaluate")
         self._require_built("evaluate")
-        if not self.compiled:
-            raise ValueError(f"model '{self.name}' must be compiled before evaluate")
-        xs = self._inputs_of(x)
+        self._require_compiled("evaluate")
+        results = self._evaluate(*self._data(x, y, "evaluate"), batch_size)
+        if verbose:
+            print(" - ".join(f"{k}: {v:.4f}" for k, v in results.items()))
+        if return_dict:
+            return results
+        values = list(results.values())
+        return values[0] if len(values) == 1 else values
+
+    def _evaluate(self, xs, ys, batch_size):
+        """The mean loss and metrics over checked data, as a dict."""
         n = len(xs[0])
-        ys = self._targets_of(y, n)
         graph, placeholders = self._loss_graph(ys, training=False)
         feeds = list(self.inputs) + placeholders
         metric_fns = self._metric_functions()
@@ -359,17 +574,11 @@ class Model:
             logs = self._batch_logs(loss, batch[len(xs):], [graph.value(o) for o in self.outputs], metric_fns)
             for k, v in logs.items():
                 totals[k] = totals.get(k, 0.0) + v * len(batch[0])
-        results = {k: v / n for k, v in totals.items()}
-        if verbose:
-            print(" - ".join(f"{k}: {v:.4f}" for k, v in results.items()))
-        if return_dict:
-            return results
-        values = list(results.values())
-        return values[0] if len(values) == 1 else values
+        return {k: v / n for k, v in totals.items()}
 
     def predict(self, x, batch_size=32, verbose=0):
         """The outputs for ``x``, batch by batch, in inference mode."""
-        batch_size = _batch_size(batch_size)
+        batch_size = _batch_size(batch_size, "predict")
         self._ensure_built(x)
         xs = self._inputs_of(x)
         if len(xs[0]) == 0:
@@ -442,8 +651,7 @@ class Model:
                              "tensor of your own, e.g. gn.draw(loss_fn(y, model(gn.tensor(x))))")
         x, y = batch
         self._ensure_built(x)
-        xs = self._inputs_of(x)
-        ys = self._targets_of(y, len(xs[0]))
+        xs, ys = self._data(x, y, "drawing a batch")
         # evaluate's graph: dropout off, as Keras' model(x) and evaluate run.
         graph, placeholders = self._loss_graph(ys, training=False)
         graph.forward(dict(zip(list(self.inputs) + placeholders, xs + ys)))
@@ -523,7 +731,10 @@ class Sequential(Model):
         if not self.built:
             if x is None:
                 self._require_built("use")
-            self.build((None,) + np.asarray(_as_list(x)[0]).shape[1:])
+            # Built from the data's shape, read as fit reads it (a list of rows is one array).
+            first = self._items(x, 1, "x", "input")[0]
+            shape = first.shape if hasattr(first, "shape") else _numbers(self.name, first, "x", "inputs").shape
+            self.build((None,) + tuple(shape[1:]))
 
     def get_config(self):
         return {"name": self.name, "layers": [{"class_name": type(l).__name__, "config": l.get_config()}

@@ -115,6 +115,8 @@ class Optimizer:
             self._update(self._kernel(dtype, flat), flat, grad, slots, in_dtype[dtype])
             if copied:
                 _store(param, value, flat)
+            if hasattr(param, "mark_changed"):  # a Variable (not a bare holder of a value)
+                param.mark_changed()  # updated in place: graphs computed before are stale
         self.iterations += 1
         return self.iterations
 
