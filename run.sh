@@ -3,7 +3,7 @@
 #   bash run.sh tour    set everything up, then run the guided tour
 #   bash run.sh test    set everything up, then run the test suite (under CI=true, the CUDA
 #                       simulator tests once more with the numba-cuda package, and PyTorch
-#                       is installed as the differential tests' reference)
+#                       and Keras 3 are installed as the reference of the tests that compare)
 # Set-up is idempotent: a virtual environment in .venv with graphnet installed
 # in editable mode, and Graphviz's `dot` from Debian's packages when missing.
 set -euo pipefail
@@ -53,9 +53,10 @@ if ! .venv/bin/python -c "import graphnet, pytest, hypothesis, jupytext" 2>/dev/
     .venv/bin/python -m pip install -q -e ".[dev,datasets]"
     touch .venv/.installed
 fi
-if [ "$what" = test ] && [ "${CI:-}" = true ] && ! .venv/bin/python -c "import torch" 2>/dev/null; then
-    # CI only (a newcomer's run skips those tests): PyTorch is the differential tests' reference.
-    say "installing PyTorch (CPU), the reference of tests/test_differential.py ..."
+if [ "$what" = test ] && [ "${CI:-}" = true ] && ! .venv/bin/python -c "import torch, keras" 2>/dev/null; then
+    # CI only (a newcomer's run skips those tests): PyTorch and Keras 3 (on its torch
+    # backend) are the references of tests/test_differential.py and the Keras comparisons.
+    say "installing PyTorch (CPU) and Keras 3, the references of the comparison tests ..."
     .venv/bin/python -m pip install -q -e ".[reference]"
 fi
 
