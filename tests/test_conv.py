@@ -158,7 +158,7 @@ def test_first_course_cnn():
     assert summary_rows(model) == [((None, 26, 26, 32), 320), ((None, 13, 13, 32), 0),
                                    ((None, 11, 11, 64), 18_496), ((None, 5, 5, 64), 0),
                                    ((None, 3, 3, 128), 73_856), ((None, 1152), 0), ((None, 10), 11_530)]
-    assert "Total params: 104,202" in model.summary(print_fn=None)
+    assert "Total params: 104,202" in model.summary_text()
 
 
 def test_keras_mnist_cnn():
@@ -192,7 +192,7 @@ def test_residual_block_with_the_functional_api():
     path = Conv2D(4, 3, padding="same")(path)
     out = Activation("relu")(Add()([x, path]))  # the skip connection: two paths joined by +
     model = gn.Model(x, Dense(2, activation="softmax")(Flatten()(out)))
-    assert [type(l).__name__ for l in model.layers] == ["Conv2D", "Conv2D", "Add", "Activation",
+    assert [type(l).__name__ for l in model.layers] == ["InputLayer", "Conv2D", "Conv2D", "Add", "Activation",
                                                         "Flatten", "Dense"]
     source = gn.draw(model, show=("name", "shape")).source
     assert source.count("Conv2D") >= 2 and "+" in source

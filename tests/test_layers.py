@@ -99,7 +99,7 @@ def test_dropout_scale_at_test_convention():
 
 def test_dropout_draws_a_new_mask_per_replay():
     x = gn.tensor(np.ones((4, 50)), requires_grad=False)
-    graph = gn.Graph(Dropout(0.5)(x))
+    graph = gn.Graph(Dropout(0.5)(x, training=True))
     first = np.array(graph.forward())
     second = np.array(graph.forward())
     assert not np.array_equal(first, second)

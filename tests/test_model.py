@@ -27,7 +27,7 @@ def small_classifier(dropout=0.0):
 
 def test_summary_of_the_course_mlp_matches_keras():
     model = Sequential([Dense(512, activation="relu", input_shape=(784,)), Dense(10, activation="softmax")])
-    text = model.summary(print_fn=None)
+    text = model.summary_text()
     assert [l.output_shape for l in model.layers] == [(None, 512), (None, 10)]
     assert [l.count_params() for l in model.layers] == [401_920, 5_130]
     assert "Total params: 407,050" in text and "Trainable params: 407,050" in text
@@ -43,7 +43,7 @@ def test_two_four_two_network_has_22_parameters():
 def test_frozen_layer_counts_as_non_trainable():
     model = small_classifier()
     model.layers[0].trainable = False
-    text = model.summary(print_fn=None)
+    text = model.summary_text()
     assert "Non-trainable params: 48" in text and "Trainable params: 51" in text
 
 

@@ -22,8 +22,8 @@ def test_builder_returns_three_models_sharing_two_layers():
     assert encoder.predict(x).shape == (5, 8)
     assert model.predict(x).shape == (5, 64)
     np.testing.assert_allclose(decoder.predict(encoder.predict(x)), model.predict(x), rtol=1e-5, atol=1e-6)
-    assert [layer.name for layer in model.layers] == ["encoder", "decoder"]
-    assert model.layers[0] is encoder.layers[0] and model.layers[1] is decoder.layers[0]
+    assert [layer.name for layer in model.layers] == ["image", "encoder", "decoder"]  # Keras counts the InputLayer
+    assert model.layers[1] is encoder.layers[1] and model.layers[2] is decoder.layers[1]
     assert model.count_params() == 64 * 8 + 8 + 8 * 64 + 64
 
 
@@ -31,8 +31,8 @@ def test_encoder_and_decoder_are_the_curriculum_formulas():
     gn.set_seed(1)
     model, encoder, decoder = autoencoder(6, 3)
     x = np.random.default_rng(1).random((4, 6)).astype(np.float32)
-    W, b = encoder.layers[0].get_weights()
-    W2, b2 = decoder.layers[0].get_weights()
+    W, b = encoder.get_layer("encoder").get_weights()
+    W2, b2 = decoder.get_layer("decoder").get_weights()
     sig = lambda t: 1 / (1 + np.exp(-t))  # noqa: E731
     z = sig(x @ W + b)
     np.testing.assert_allclose(encoder.predict(x), z, rtol=1e-5)

@@ -35,7 +35,7 @@ def test_cnn_trained_on_0_to_4_transfers_to_5_to_9(digits):
     assert new.layers[:5] == frozen                      # shared, not copied
     assert new.layers[0].W is base.layers[0].W
     assert len(new.trainable_weights) == 4               # the new head's kernels and biases
-    assert "Non-trainable params: 2,480" in new.summary(print_fn=None)  # the two Conv2D layers
+    assert "Non-trainable params: 2,480" in new.summary_text()  # the two Conv2D layers
     new.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
     new.fit(xb, yb, epochs=12, batch_size=32, verbose=0)
     new_accuracy = new.evaluate(xb_test, yb_test, verbose=0, return_dict=True)["accuracy"]
@@ -91,9 +91,9 @@ def test_replace_head_of_a_functional_model():
     model = gn.Model(inputs, Dense(3, name="head")(features))
     T.freeze(model, up_to="features")
     before = T.snapshot(model)
-    new = T.replace_head(model, [Dense(2, activation="softmax", name="new_head")], up_to=0)
+    new = T.replace_head(model, [Dense(2, activation="softmax", name="new_head")], up_to=1)
     assert not isinstance(new, gn.Sequential)
-    assert [l.name for l in new.layers] == ["features", "new_head"]
+    assert [l.name for l in new.layers] == [inputs.name, "features", "new_head"]
     new.compile("sgd", "sparse_categorical_crossentropy")
     rng = np.random.default_rng(0)
     new.fit(rng.normal(size=(16, 4)), rng.integers(0, 2, 16), epochs=2, verbose=0)

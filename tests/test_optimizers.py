@@ -187,10 +187,10 @@ def test_nadam_by_hand(use_kernels):
 def test_keras_defaults():
     def defaults(cls):
         return {k: p.default for k, p in inspect.signature(cls).parameters.items()
-                if k not in ("name", "use_kernels", "clipnorm", "clipvalue")}
+                if k not in ("name", "use_kernels", "clipnorm", "clipvalue", "weight_decay", "keras1")}
     assert defaults(SGD) == dict(learning_rate=0.01, momentum=0.0, nesterov=False, decay=0.0)
     assert defaults(RMSprop) == dict(learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
-                                     decay=0.0)
+                                     centered=False, decay=0.0)
     assert defaults(Adagrad) == dict(learning_rate=0.001, initial_accumulator_value=0.1,
                                      epsilon=1e-7, decay=0.0)
     assert defaults(Adadelta) == dict(learning_rate=0.001, rho=0.95, epsilon=1e-7, decay=0.0)
@@ -201,7 +201,8 @@ def test_keras_defaults():
                                      epsilon=1e-7, decay=0.0)
     assert Adam().get_config() == {"name": "Adam", "learning_rate": 0.001, "decay": 0.0,
                                    "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7,
-                                   "amsgrad": False, "clipnorm": None, "clipvalue": None}
+                                   "amsgrad": False, "clipnorm": None, "clipvalue": None,
+                                   "weight_decay": None}
 
 
 # --- kernels against references ------------------------------------------------------------

@@ -401,8 +401,8 @@ assert min(val_loss[1:]) < val_loss[0]
 #   kept activations as they are; at test time multiply every activation by q.
 #
 # Either way, the test-time activation equals the *expected* training-time
-# activation. Calling a layer on a tensor runs it in training mode;
-# `model.predict` runs the inference graph.
+# activation. `layer(x, training=True)` runs a layer in training mode; `layer(x)`
+# alone is inference, as in Keras; `model.predict` runs the inference graph.
 
 # %%
 rate = 0.25
@@ -410,7 +410,7 @@ q = 1 - rate
 a = np.full((100_000, 4), 2.0, dtype=np.float32)  # many copies of the activation 2.0
 for convention in ("inverted", "scale_at_test"):
     layer = Dropout(rate, convention=convention)
-    trained = layer(gn.tensor(a, requires_grad=False)).value
+    trained = layer(gn.tensor(a, requires_grad=False), training=True).value
     tested = gn.Sequential([Input((4,)), layer]).predict(a, batch_size=len(a))
     kept = np.mean(trained != 0)
     print(f"{convention:14s} training: values {np.unique(trained)}, kept {kept:.3f}, mean {trained.mean():.4f};"

@@ -104,7 +104,8 @@ stacked.add(L.Dense(3, activation="softmax"))
 
 listed = iris_model()
 assert listed.count_params() == stacked.count_params() == (4 * 8 + 8) + (8 * 3 + 3)  # 67
-table = listed.summary()
+listed.summary()
+table = listed.summary_text()  # the same table as a string, to check it
 assert "(None, 8)" in table and "(None, 3)" in table and "Total params: 67" in table
 
 # %% [markdown]

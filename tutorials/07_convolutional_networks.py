@@ -388,7 +388,8 @@ def rows(model):
 
 
 model = course_cnn()
-table = model.summary()
+model.summary()
+table = model.summary_text()  # the same table as a string, to check it
 assert rows(model) == [((None, 26, 26, 32), 3 * 3 * 1 * 32 + 32), ((None, 13, 13, 32), 0),
                        ((None, 11, 11, 64), 3 * 3 * 32 * 64 + 64), ((None, 5, 5, 64), 0),
                        ((None, 3, 3, 128), 3 * 3 * 64 * 128 + 128), ((None, 1152), 0),
@@ -431,7 +432,8 @@ keras_mnist = gn.Sequential([
     Dropout(0.5),
     Dense(10, activation="softmax"),
 ], name="keras_mnist_cnn")
-table = keras_mnist.summary()
+keras_mnist.summary()
+table = keras_mnist.summary_text()
 assert rows(keras_mnist) == [((None, 26, 26, 32), 320), ((None, 24, 24, 64), 18_496),
                              ((None, 12, 12, 64), 0), ((None, 12, 12, 64), 0), ((None, 9216), 0),
                              ((None, 128), 9216 * 128 + 128), ((None, 128), 0), ((None, 10), 128 * 10 + 10)]
@@ -861,7 +863,7 @@ joined = Activation("relu", name="res_relu")(Add(name="skip_add")([stem, path]))
 features = GlobalAveragePooling2D(name="gap")(joined)
 resnet = gn.Model(images, Dense(10, activation="softmax", name="output")(features), name="residual")
 resnet.summary()
-assert [type(layer).__name__ for layer in resnet.layers] == ["Conv2D", "Conv2D", "Conv2D", "Add",
+assert [type(layer).__name__ for layer in resnet.layers] == ["InputLayer", "Conv2D", "Conv2D", "Conv2D", "Add",
                                                               "Activation", "GlobalAveragePooling2D",
                                                               "Dense"]
 assert resnet.count_params() == 80 + 2 * (3 * 3 * 8 * 8 + 8) + (8 * 10 + 10)

@@ -837,7 +837,8 @@ course_model = gn.Sequential([
     LSTM(128),
     Dense(1, activation="sigmoid"),
 ], name="imdb_sentiment")
-table = course_model.summary()
+course_model.summary()
+table = course_model.summary_text()  # the same table as a string, to check it
 assert course_model.count_params() == 20000 * 128 + 4 * 128 * (128 + 128 + 1) + 129 == 2_691_713
 assert "Total params: 2,691,713" in table
 assert [layer.output_shape for layer in course_model.layers] == [(None, 80, 128), (None, 128), (None, 1)]

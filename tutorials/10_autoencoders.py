@@ -52,7 +52,7 @@ print("train", X_train.shape, " test", X_test.shape, " pixel range", X.min(), X.
 gn.set_seed(0)
 model, encoder, decoder = autoencoder(64, 16, optimizer=gn.optimizers.Adam(0.01))
 model.summary()
-assert model.layers[0] is encoder.layers[0] and model.layers[1] is decoder.layers[0]
+assert model.layers[1] is encoder.layers[1] and model.layers[2] is decoder.layers[1]  # [0]: the InputLayers
 show_graph(gn.draw(model, show=("name", "shape")), "10_autoencoder_model")
 
 # %% [markdown]
@@ -62,7 +62,7 @@ show_graph(gn.draw(model, show=("name", "shape")), "10_autoencoder_model")
 
 # %%
 show_graph(gn.draw(model, expand=True), "10_autoencoder_ops")
-W, b = encoder.layers[0].get_weights()
+W, b = encoder.layers[1].get_weights()  # layers[0] is the InputLayer
 by_hand = 1 / (1 + np.exp(-(X_test[:5] @ W + b)))
 np.testing.assert_allclose(encoder.predict(X_test[:5]), by_hand, rtol=1e-5)
 print("encoder(x) = sigmoid(x W + b): checked on 5 digits")

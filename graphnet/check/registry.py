@@ -14,13 +14,20 @@ from ..core import Node
 # Modules that hold no nodes and would cost or change something when imported:
 # console programs, and the CUDA kernels (numba.cuda, a GPU or the simulator).
 _SKIP = ("graphnet.tour", "graphnet.__main__", "graphnet.kernels.cuda")
+# Optional extras some modules are built on (the scikit-learn estimators, the shipped
+# datasets): where one is not installed, its modules define no nodes to find.
+_EXTRAS = ("sklearn", "mlxtend", "statsmodels")
 
 
 def _import_all():
     import graphnet
     for info in pkgutil.walk_packages(graphnet.__path__, "graphnet."):
         if not info.name.startswith(_SKIP):
-            importlib.import_module(info.name)
+            try:
+                importlib.import_module(info.name)
+            except ModuleNotFoundError as exc:
+                if (exc.name or "").split(".")[0] not in _EXTRAS:
+                    raise
 
 
 def node_classes():

@@ -1,5 +1,6 @@
 """Errors that name the node and the shapes involved, and the non-finite trap."""
 import difflib
+import warnings
 from contextlib import contextmanager
 
 import numpy as np
@@ -27,6 +28,20 @@ class DataError(GraphnetError, ValueError):
 
 class NonFiniteError(GraphnetError, FloatingPointError):
     """A NaN or an infinity appeared while the trap was on."""
+
+
+class OldKerasSpelling(FutureWarning):
+    """A Keras 1 name (``nb_epoch``, ``init=``, ``border_mode=``...) that graphnet accepts
+    under its Keras 2/3 meaning. A FutureWarning, so that it shows by default: the
+    course's listings are written by people, not libraries, and they should see it."""
+
+
+def renamed(where, old, new, stacklevel=3):
+    """Warn that ``where`` (e.g. "fit" or "Dense layer 'd'") was given Keras 1's ``old``
+    spelling and is taking it as ``new``. ``stacklevel`` points at the user's line."""
+    warnings.warn(f"{where}: {old} is Keras 1's spelling; graphnet takes it as {new}, "
+                  f"as Keras 2 and 3 spell it: write {new} to silence this warning",
+                  OldKerasSpelling, stacklevel=stacklevel)
 
 
 def did_you_mean(name, known, n=1):

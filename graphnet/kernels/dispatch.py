@@ -20,9 +20,12 @@ _MODULES = {"unfold": "conv", "fold": "conv",
             "rnn_forward_step": "recurrent", "rnn_backward_step": "recurrent",
             "lstm_forward_step": "recurrent", "lstm_backward_step": "recurrent",
             "gru_forward_step": "recurrent", "gru_backward_step": "recurrent",
+            "gru_reset_gates_step": "recurrent", "gru_candidate_step": "recurrent",  # reset_after=False
+            "gru_candidate_backward_step": "recurrent", "gru_reset_backward_step": "recurrent",
             "embedding_scatter_add": "recurrent",
-            **{f"{rule}_update": "optimizers" for rule in ("sgd", "momentum", "rmsprop", "adagrad", "adadelta",
-                                                           "adam", "adamax", "nadam")}}
+            **{f"{rule}_update": "optimizers"
+               for rule in ("sgd", "momentum", "rmsprop", "rmsprop_centered", "adagrad", "adadelta",
+                            "adam", "adamax", "nadam", "weight_decay")}}
 
 FAMILIES = ("cpu", "reference")  # the CPU kernel families; a GPU array picks cuda/ itself
 # Read once, at import: a misspelt family fails here, not at the first convolution.

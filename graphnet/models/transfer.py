@@ -25,7 +25,7 @@ objects and parameter tensors, not copies): nothing is duplicated, and
 import numpy as np
 
 from ..nn.conv import Conv2D, GlobalAveragePooling2D, MaxPooling2D
-from ..nn.layers import Dense, Dropout, Flatten, Input
+from ..nn.layers import Dense, Dropout, Flatten, Input, InputLayer
 from ..train import Model, Sequential
 
 # Layers that end a feature extractor: after them, the head begins.
@@ -115,6 +115,8 @@ def replace_head(model, new_layers, up_to=None, name=None):
 def _layer_output(model, layer):
     """The tensor that ``layer`` produced in the model's traced graph."""
     from ..core import Graph
+    if isinstance(layer, InputLayer):  # computes nothing: its output is the placeholder
+        return layer.output
     graph = Graph(model.outputs)
     found = None
     for node, _, out in graph.steps:  # the layer's output is the last value its nodes compute

@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 
 from ..core import Node, ShapeError
+from ..core.errors import renamed
 from ..core.node import layer_title
 from ..kernels.dispatch import kernel
 from ..kernels.threads import add_up, cores_for, deal, row_slices, split
@@ -18,7 +19,7 @@ from ..ops.shape import Pad
 from ..ops.tensor import apply, constant
 from . import activations, initializers
 from .layers import (_FUSED_ACTIVATIONS, Layer, _is_whole, _regularizer, activated, lookup, padding_of,
-                     register, whole)
+                     register, user_stacklevel, whole)
 from .losses import L2Penalty
 
 
@@ -364,14 +365,21 @@ class Conv2D(Layer):
     """
 
     kernel = "Numba im2col + BLAS GEMM"
+    keras1_names = {"border_mode": "padding", "subsample": "strides", "init": "kernel_initializer",
+                    "W_regularizer": "kernel_regularizer", "bias": "use_bias"}
 
     # Everything after kernel_size is keyword-only: a third positional argument is
     # ambiguous (Keras 1's Convolution2D(10, 3, 3) is a 3x3 kernel, Keras 2's
     # Conv2D(10, 3, 3) has strides 3), so it is refused with a message, not guessed.
     def __init__(self, filters, kernel_size, *positional, strides=(1, 1), padding="valid",
                  activation=None, use_bias=True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", kernel_regularizer=None, **kwargs):
+                 bias_initializer="zeros", kernel_regularizer=None, data_format=None, **kwargs):
         super().__init__(**kwargs)
+        _channels_last(self, data_format)
+        strides, padding = self.spelled("strides", strides), self.spelled("padding", padding)
+        use_bias = self.spelled("use_bias", use_bias)
+        kernel_initializer = self.spelled("kernel_initializer", kernel_initializer)
+        kernel_regularizer = self.spelled("kernel_regularizer", kernel_regularizer)
         if len(positional) > 2:
             raise TypeError(f"{layer_title(self)}: Conv2D takes filters, kernel_size, strides and "
                             f"padding by position, the rest by keyword; got {len(positional) + 2} "
@@ -436,11 +444,44 @@ def _keras1_message(layer, filters, k, n):
             f"warning, give it by keyword: strides={n}")
 
 
+def _channels_last(layer, data_format):
+    """Keras' data_format: graphnet's images are channels-last, (batch, height, width, channels)."""
+    if data_format not in (None, "channels_last"):
+        raise ValueError(f"{layer_title(layer)}: data_format must be 'channels_last' (graphnet's images "
+                         f"are (batch, height, width, channels)), got {data_format!r}; move the channels "
+                         "last with np.moveaxis(x, 1, -1)")
+
+
+def Convolution2D(nb_filter, nb_row, nb_col, border_mode="valid", subsample=(1, 1), init=None,
+                  W_regularizer=None, bias=True, **kwargs):
+    """Keras 1's spelling of Conv2D: ``Convolution2D(32, 3, 3, border_mode='same')`` builds
+    ``Conv2D(32, (3, 3), padding='same')``, with one OldKerasSpelling warning that says so."""
+    extra = {"kernel_initializer": init, "kernel_regularizer": W_regularizer}
+    layer = Conv2D(nb_filter, (nb_row, nb_col), padding=border_mode, strides=subsample, use_bias=bias,
+                   **{k: v for k, v in extra.items() if v is not None}, **kwargs)
+    old = [f"{nb_filter!r}, {nb_row!r}, {nb_col!r}"]
+    new = [f"{nb_filter!r}, ({nb_row!r}, {nb_col!r})"]
+    for was, now, value, default in (("border_mode", "padding", border_mode, "valid"),
+                                     ("subsample", "strides", subsample, (1, 1)),
+                                     ("init", "kernel_initializer", init, None),
+                                     ("W_regularizer", "kernel_regularizer", W_regularizer, None),
+                                     ("bias", "use_bias", bias, True)):
+        if value != default:
+            old.append(f"{was}={value!r}")
+            new.append(f"{now}={value!r}")
+    renamed(layer_title(layer), f"Convolution2D({', '.join(old)})", f"Conv2D({', '.join(new)})",
+            stacklevel=user_stacklevel())
+    return layer
+
+
 class _Pooling(Layer):
     node = None
+    keras1_names = {"border_mode": "padding"}
 
-    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", **kwargs):
+    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None, **kwargs):
         super().__init__(**kwargs)
+        _channels_last(self, data_format)
+        padding = self.spelled("padding", padding)
         self.pool_size = _pair(pool_size, "pool_size", self)
         self.strides = _pair(strides, "strides", self) if strides is not None else self.pool_size
         self.padding = padding_of(self, padding)
@@ -487,7 +528,7 @@ def output_size(size, window, stride, padding):
     return geometry(size, window, stride, padding)[0]
 
 
-__all__ = ["Conv2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "Conv2DNode",
+__all__ = ["Conv2D", "Convolution2D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "Conv2DNode",
            "MaxPool2DNode", "AvgPool2DNode", "geometry", "output_size"]
 
 for _layer in (Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D):

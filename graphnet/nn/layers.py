@@ -7,14 +7,16 @@ for (to look at, and to test the fused version against).
 """
 import itertools
 import numbers
+import os
 import re
+import sys
 from collections import defaultdict
 
 import numpy as np
 
 from .. import config
 from ..core import GraphnetError, Node, ShapeError
-from ..core.errors import did_you_mean
+from ..core.errors import did_you_mean, renamed
 from ..core.node import calling_layers, layer_title
 from ..ops import functional as F
 from ..ops.tensor import Tensor, apply, parameter, tensor
@@ -200,8 +202,22 @@ class Layer:
     """
 
     kernel = "NumPy"  # what runs the layer's node, for summary()
+    # Keras 1 keyword -> its Keras 2/3 name: taken, with an OldKerasSpelling warning
+    # (subclasses read them with ``self.spelled(new, value)``)
+    keras1_names = {}
 
-    def __init__(self, name=None, trainable=True, input_shape=None):
+    def __init__(self, name=None, trainable=True, input_shape=None, input_dim=None,
+                 batch_input_shape=None, **unknown):
+        self._keras1 = {k: unknown.pop(k) for k in list(unknown) if k in self.keras1_names}
+        if unknown:  # a misspelt or foreign keyword: say which layer, and what was probably meant
+            bad = next(iter(unknown))
+            raise TypeError(f"{type(self).__name__}() got an unexpected keyword argument {bad!r}"
+                            f"{did_you_mean(bad, _keywords(type(self)))}")
+        # Keras 2's other ways to give the first layer its sample shape
+        if input_dim is not None and input_shape is None:  # Dense(64, input_dim=784)
+            input_shape = (input_dim,)
+        if batch_input_shape is not None and input_shape is None:  # (None, 784): batch first
+            input_shape = tuple(batch_input_shape)[1:]
         if name is None:
             base = _snake(type(self).__name__)
             k = next(_layer_counts[base])
@@ -212,6 +228,33 @@ class Layer:
         self._trainable = trainable
         self.input_shape = None if input_shape is None else (None,) + tuple(input_shape)
         self.output_shape = None
+        self._first_call = None  # (inputs, outputs) of the first call: layer.input, layer.output
+
+    def spelled(self, new, value):
+        """``value`` of the keyword ``new``, or what was given under its Keras 1 name
+        (``init=`` for ``kernel_initializer=``), saying so with a warning."""
+        for old, name in self.keras1_names.items():
+            if name == new and old in self._keras1:
+                renamed(layer_title(self), f"{old}=", f"{new}=", stacklevel=user_stacklevel())
+                return self._keras1.pop(old)
+        return value
+
+    # the first call's tensors -----------------------------------------------------
+    @property
+    def input(self):
+        """The tensor (or list of tensors) this layer was first called on, as in Keras."""
+        return self._called("input")[0]
+
+    @property
+    def output(self):
+        """The tensor (or list of tensors) the layer's first call returned."""
+        return self._called("output")[1]
+
+    def _called(self, what):
+        if self._first_call is None:
+            raise ValueError(f"{layer_title(self)} has never been called, so it has no {what} yet: "
+                             f"call it on a tensor first, e.g. {type(self).__name__}(...)(Input(shape))")
+        return self._first_call
 
     # parameters -----------------------------------------------------------------
     def add_weight(self, name, shape, initializer):
@@ -282,6 +325,8 @@ class Layer:
             self.input_shape = shapes if many else shapes[0]
             self.build(self.input_shape)
             self.built = True
+        if "training" in kwargs and not _takes_training(type(self)):
+            kwargs = {k: v for k, v in kwargs.items() if k != "training"}  # Keras passes it to every layer
         out = self.call(xs if many else xs[0], **kwargs)
         outs = out if isinstance(out, list) else [out]
         self.output_shape = (None,) + tuple(outs[0].shape[1:])
@@ -291,6 +336,8 @@ class Layer:
             if o.name is None:  # as in Keras, an output is known by its layer's name
                 o.name = self.name if k == 0 else f"{self.name}_{k}"
             _tag_nodes(o, given, self)
+        if self._first_call is None:
+            self._first_call = (xs if many else xs[0], out)
         return out
 
     def build(self, input_shape):
@@ -377,6 +424,36 @@ def padding_of(layer, value):
     return padding
 
 
+def user_stacklevel():
+    """The ``stacklevel`` that points a warning raised by the caller's caller (one function
+    down from here, e.g. ``renamed``) at the first line outside graphnet: the user's."""
+    frame, level = sys._getframe(1), 2
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _takes_training(cls):
+    """Whether ``cls.call`` has a ``training`` argument (Dropout, recurrent layers)."""
+    import inspect
+    return "training" in inspect.signature(cls.call).parameters
+
+
+def _keywords(cls):
+    """The keyword arguments ``cls``'s constructors take, for did-you-mean messages."""
+    import inspect
+    names = set()
+    for klass in cls.__mro__:
+        init = klass.__dict__.get("__init__")
+        if init is not None:
+            names.update(p.name for p in inspect.signature(init).parameters.values()
+                         if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name != "self")
+    return sorted(names)
+
+
 def _snake(name):
     """Keras' layer names: Dense -> dense, MaxPooling2D -> max_pooling2d, LSTM -> lstm."""
     name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
@@ -400,10 +477,15 @@ class Dense(Layer):
     """A fully connected layer: activation(x W + b)."""
 
     kernel = "BLAS matmul (NumPy)"
+    keras1_names = {"output_dim": "units", "init": "kernel_initializer",
+                    "W_regularizer": "kernel_regularizer", "bias": "use_bias"}
 
-    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+    def __init__(self, units=None, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, **kwargs):
         super().__init__(**kwargs)
+        units, use_bias = self.spelled("units", units), self.spelled("use_bias", use_bias)
+        kernel_initializer = self.spelled("kernel_initializer", kernel_initializer)
+        kernel_regularizer = self.spelled("kernel_regularizer", kernel_regularizer)
         self.units, self.use_bias = whole(self, "units", units), use_bias
         self.activation = activation
         lookup(self, "activation", activations.get, activation)  # fail now on an unknown name
@@ -492,21 +574,40 @@ class Activation(Layer):
 
 
 class Dropout(Layer):
-    """Randomly zeroes a fraction ``rate`` of its inputs while training (see DropoutNode)."""
+    """Randomly zeroes a fraction ``rate`` of its inputs while training (see DropoutNode).
 
-    def __init__(self, rate, convention="inverted", **kwargs):
+    As in Keras, ``layer(x)`` on its own is inference (nothing dropped) and
+    ``layer(x, training=True)`` drops; inside a model, ``fit`` drops and
+    ``evaluate``/``predict`` do not. ``noise_shape`` (Keras): 1 on an axis shares one
+    mask along it, e.g. ``(None, 1, features)`` drops the same features at every step.
+    """
+
+    keras1_names = {"p": "rate"}
+
+    def __init__(self, rate=None, convention="inverted", noise_shape=None, **kwargs):
         super().__init__(**kwargs)
-        self.rate = fraction(self, "rate", rate)
+        self.rate = fraction(self, "rate", self.spelled("rate", rate))
         if convention not in ("inverted", "scale_at_test"):
             raise ValueError(f"{layer_title(self)}: convention must be 'inverted' or 'scale_at_test', "
                              f"got {convention!r}")
         self.convention = convention
+        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
 
-    def call(self, x):
-        return apply(DropoutNode(self.rate, self.convention), x)
+    def call(self, x, training=None):
+        shared = () if self.noise_shape is None else self._shared_axes(x)
+        return apply(DropoutNode(self.rate, self.convention, training=bool(training), shared_axes=shared), x)
+
+    def _shared_axes(self, x):
+        if len(self.noise_shape) != x.ndim:
+            raise ShapeError(f"{layer_title(self)}: noise_shape {self.noise_shape} needs one entry per "
+                             f"axis of its inputs, which have shape (None,) + {tuple(x.shape[1:])}")
+        return tuple(k for k, n in enumerate(self.noise_shape) if n == 1)
 
     def get_config(self):
-        return {**super().get_config(), "rate": self.rate, "convention": self.convention}
+        config = {**super().get_config(), "rate": self.rate, "convention": self.convention}
+        if self.noise_shape is not None:
+            config["noise_shape"] = list(self.noise_shape)
+        return config
 
 
 class Flatten(Layer):
@@ -582,23 +683,73 @@ def _check_merge(layer, xs, same_shape=True):
                          f"{[(None,) + tuple(x.shape[1:]) for x in xs]}")
 
 
-def Input(shape, name=None, dtype=None):
+class InputLayer(Layer):
+    """Where a functional model starts: it holds the placeholder tensor of one sample.
+
+    ``InputLayer(shape=(28, 28, 1))`` (Keras 3) or ``InputLayer(input_shape=...)`` (Keras 2);
+    its ``output`` is the tensor that ``Input(shape)`` returns. It has no parameters and
+    computes nothing: models trace their layers on the placeholder once, then replay the
+    graph with batches of any size.
+    """
+
+    def __init__(self, shape=None, batch_size=None, dtype=None, batch_shape=None, name=None,
+                 input_shape=None, sparse=None, **kwargs):
+        if shape is None:
+            shape = input_shape if input_shape is not None else None
+        if shape is None and batch_shape is not None:
+            batch_size, shape = batch_shape[0], tuple(batch_shape)[1:]
+        if shape is None:
+            raise ValueError("InputLayer needs the shape of one sample: InputLayer(shape=(784,))")
+        super().__init__(name=name, **kwargs)
+        shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
+        if any(not _is_whole(s) for s in shape):
+            raise ShapeError(f"{layer_title(self)} needs a fully known sample shape of positive whole "
+                             f"numbers, got {shape}")
+        if sparse:
+            raise ValueError(f"{layer_title(self)}: sparse inputs are not supported; pass dense arrays")
+        self.shape, self.batch_size = tuple(int(s) for s in shape), batch_size
+        self.dtype = np.dtype(dtype or config.floatx())
+        placeholder = tensor(np.zeros((1,) + self.shape, dtype=self.dtype), name=self.name,
+                             requires_grad=False, dtype=self.dtype)
+        _INPUT_LAYERS[id(placeholder)] = self
+        self.input_shape = self.output_shape = (None,) + self.shape
+        self.built, self._first_call = True, (placeholder, placeholder)
+
+    def call(self, x):
+        return x
+
+    def get_config(self):
+        return {**super().get_config(), "shape": list(self.shape), "batch_size": self.batch_size,
+                "dtype": self.dtype.name}
+
+
+# id(placeholder) -> its InputLayer. A Tensor has no room for more attributes (its
+# __slots__); the layer keeps the placeholder alive, so an id is never reused for another.
+_INPUT_LAYERS = {}
+
+
+def input_layer_of(tensor):
+    """The InputLayer whose placeholder ``tensor`` is, or None for any other tensor."""
+    layer = _INPUT_LAYERS.get(id(tensor))
+    return layer if layer is not None and layer.output is tensor else None
+
+
+def Input(shape=None, name=None, dtype=None, batch_size=None, batch_shape=None, **kwargs):
     """A symbolic input for the functional API: a placeholder tensor of one sample.
 
-    Models trace their layers on it once; afterwards the graph is replayed with
-    batches of any size.
+    It is the ``output`` of an InputLayer made for it (``input_layer_of(x)`` finds
+    it). Models trace their layers on it once; afterwards the graph is replayed
+    with batches of any size.
     """
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    if any(s is None or s < 1 for s in shape):
-        raise ShapeError(f"Input needs a fully known sample shape, got {shape}")
-    if name is None:
-        k = next(_layer_counts["input_layer"])
-        name = "input_layer" if k == 0 else f"input_layer_{k}"
-    dtype = np.dtype(dtype or config.floatx())
-    return tensor(np.zeros((1,) + shape, dtype=dtype), name=name, requires_grad=False, dtype=dtype)
+    if shape is None and batch_shape is None:
+        raise ValueError("Input needs the shape of one sample: Input(shape=(784,))")
+    layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, batch_shape=batch_shape,
+                       name=name, **kwargs)
+    return layer.output
 
 
-LAYERS = {cls.__name__: cls for cls in (Dense, Activation, Dropout, Flatten, Reshape, Add, Concatenate)}
+LAYERS = {cls.__name__: cls for cls in (InputLayer, Dense, Activation, Dropout, Flatten, Reshape, Add,
+                                         Concatenate)}
 
 
 def register(cls):

@@ -52,6 +52,8 @@ class Loss(Node):
         return "" if self.reduction == "mean" else f"reduction={self.reduction}"
 
     def targets(self, y_true, y_pred):
+        if y_true.dtype.kind == "b":  # pandas' get_dummies gives bool one-hot columns; NumPy has no -True
+            y_true = y_true.astype(y_pred.dtype)
         if y_true.shape != y_pred.shape:
             if y_true.size != y_pred.size:
                 raise ShapeError(f"{self!r} expects y_true shaped like y_pred, got y_true "

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..core import Node, ShapeError
 from ..core.node import layer_title
+from ..kernels import dispatch as _dispatch
 from ..kernels.dispatch import kernel
 from ..kernels.threads import add_up, cores_for, row_slices, split
 from ..ops import functional as F
@@ -268,25 +269,39 @@ class LSTMNode(RecurrentNode):
 
 
 class GRUNode(RecurrentNode):
-    """Update gate z and reset gate r, candidate ĥ = tanh(x W_h + b_h + r (h U_h + b_rh));
-    h_t = z h_{t-1} + (1 - z) ĥ. Keras' default form (reset after the product):
-    b has two rows, for the input and the recurrent side."""
+    """Update gate z and reset gate r, candidate ĥ, h_t = z h_{t-1} + (1 - z) ĥ.
+
+    ``reset_after=True`` (Keras 3's default, and cuDNN's): ĥ = tanh(x W_h + b_h + r (h U_h + b_rh)),
+    b has two rows, for the input and the recurrent side. ``reset_after=False`` (Keras 2's
+    and the original paper's): ĥ = tanh(x W_h + (r h) U_h + b_h), one bias row of 3 units.
+    """
 
     formula = "h_t = z h_{t-1} + (1 - z) ĥ"
     derivatives = ("dxz Wᵀ", "Σ x_tᵀ dxz_{t}", "Σ h_{t-1}ᵀ dhz_{t}", "Σ dxz_{t}, Σ dhz_{t}", "dh_{1}")
     gates = 3
 
+    def __init__(self, recurrent_dropout=0.0, training=True, freeze_mask=False, reset_after=True, name=None):
+        super().__init__(recurrent_dropout, training, freeze_mask, name)
+        self.reset_after = bool(reset_after)
+
     @property
     def op(self):
         return "GRU"
 
+    def describe(self):
+        return ", ".join(filter(None, [super().describe(), "" if self.reset_after else "reset_after=False"]))
+
     def cell(self):
-        return GRUCell()
+        return GRUCell(self.reset_after)
 
     def forward(self, x, W, U, b, h0):
         B, T, D, H = self.check(x, W, U)
-        if b.shape != (2, 3 * H):
-            raise ShapeError(f"{self!r} needs a bias of shape {(2, 3 * H)}, got {b.shape}")
+        bias_shape = (2, 3 * H) if self.reset_after else (3 * H,)
+        if b.shape != bias_shape:
+            raise ShapeError(f"{self!r} needs a bias of shape {bias_shape} (reset_after={self.reset_after}), "
+                             f"got {b.shape}")
+        if not self.reset_after:
+            return self._forward_reset_before(x, W, U, b, h0, B, T, H)
         dtype = np.result_type(x, W)
         mask = self.recurrent_mask(B, H, dtype, like=x)
         start, step = self.initial(h0, B, H, dtype), kernel("gru_forward_step", x)
@@ -315,7 +330,79 @@ class GRUNode(RecurrentNode):
         self.cache = (self.in_lanes(run, x, U), x.shape, W, U, np.shape(h0))
         return out
 
+    def _forward_reset_before(self, x, W, U, b, h0, B, T, H):
+        """reset_after=False: per step, z and r from h_{t-1} U_zr, then ĥ from (r h_{t-1}) U_h."""
+        dtype = np.result_type(x, W)
+        mask = self.recurrent_mask(B, H, dtype, like=x)
+        start = self.initial(h0, B, H, dtype)
+        gates_step, candidate_step = kernel("gru_reset_gates_step", x), kernel("gru_candidate_step", x)
+        U_zr, U_h = np.ascontiguousarray(U[:, :2 * H], like=U), np.ascontiguousarray(U[:, 2 * H:], like=U)
+        out = np.empty((B, T, H), dtype, like=x)
+
+        def run(rows):
+            xt = _time_major(x[rows])
+            xz = _project(xt, W, b)
+            n, m = xt.shape[1], None if mask is None else mask[rows]
+            hs, h_before, rh = (np.empty((T, n, H), dtype, like=x) for _ in range(3))
+            gates = np.empty((T, n, 3 * H), dtype, like=x)
+            hz, hh_in = np.empty((n, 2 * H), dtype, like=x), np.empty((n, H), dtype, like=x)
+            h_prev = h_before if m is None else np.empty((T, n, H), dtype, like=x)  # what U multiplies
+            h = start[rows]
+            for t in range(T):
+                h_before[t] = h
+                if m is not None:
+                    np.multiply(h, m, out=h_prev[t])
+                np.matmul(h_prev[t], U_zr, out=hz)
+                gates_step(xz[t], hz, h_prev[t], gates[t], rh[t])
+                np.matmul(rh[t], U_h, out=hh_in)
+                candidate_step(xz[t], hh_in, h, gates[t], hs[t])
+                h = hs[t]
+            out[rows] = np.swapaxes(hs, 0, 1)
+            return xt, gates, rh, h_before, h_prev, m
+        self.cache = (self.in_lanes(run, x, U), x.shape, W, U, np.shape(h0))
+        return out
+
+    def _backward_reset_before(self, grad):
+        lanes, x_shape, W, U, h0_shape = self.cache
+        H = U.shape[0]
+        candidate_back = kernel("gru_candidate_backward_step", grad)
+        reset_back = kernel("gru_reset_backward_step", grad)
+        U_zrT = np.ascontiguousarray(U[:, :2 * H].T, like=U)
+        U_hT = np.ascontiguousarray(U[:, 2 * H:].T, like=U)
+        dx = np.empty(x_shape, grad.dtype, like=grad) if self.wants(0) else None
+
+        def run(k, rows):
+            xt, gates, rh, h_before, h_prev, m = lanes[k]
+            g = _time_major(grad[rows])
+            dz = np.empty_like(gates)
+            dh_next = np.zeros(h_before[0].shape, gates.dtype, like=gates)
+            dh_direct, drh, dh_rec = (np.empty_like(dh_next) for _ in range(3))
+            for t in range(gates.shape[0] - 1, -1, -1):
+                candidate_back(g[t], dh_next, gates[t], h_before[t], dz[t], dh_direct)
+                np.matmul(dz[t][:, 2 * H:], U_hT, out=drh)         # the gradient at r h_{t-1}
+                reset_back(drh, gates[t], h_prev[t], dz[t], dh_rec)
+                np.matmul(dz[t][:, :2 * H], U_zrT, out=dh_next)    # through z's and r's products
+                dh_next += dh_rec
+                if m is not None:
+                    dh_next *= m
+                dh_next += dh_direct
+            T, n = xt.shape[:2]
+            dW, dU = None, None
+            if dx is not None:
+                dx[rows] = np.swapaxes((dz.reshape(T * n, 3 * H) @ W.T).reshape(T, n, -1), 0, 1)
+            if self.wants(1):
+                dW = xt.reshape(T * n, -1).T @ dz.reshape(T * n, 3 * H)
+            if self.wants(2):  # z and r multiplied h_{t-1}; ĥ's product, r h_{t-1}
+                dU = np.concatenate([h_prev.reshape(T * n, H).T @ dz[:, :, :2 * H].reshape(T * n, 2 * H),
+                                     rh.reshape(T * n, H).T @ dz[:, :, 2 * H:].reshape(T * n, H)], axis=1)
+            return (dW, dU, dz.sum(axis=(0, 1)), dh_next), dz
+        parts = self.each_lane(run)
+        self.step_grads = [dz for _, dz in parts]
+        return (dx,) + self.gather([p for p, _ in parts], x_shape, h0_shape)
+
     def backward(self, grad):
+        if not self.reset_after:
+            return self._backward_reset_before(grad)
         lanes, x_shape, W, U, h0_shape = self.cache
         step, UT = kernel("gru_backward_step", grad), np.ascontiguousarray(U.T, like=U)
         dx = np.empty(x_shape, grad.dtype, like=grad) if self.wants(0) else None
@@ -345,7 +432,10 @@ class GRUNode(RecurrentNode):
         h0 = rng.normal(size=(2, 2))
         return [(GRUNode(), (x, W, U, b, h0)),
                 (GRUNode(recurrent_dropout=0.3, freeze_mask=True), (x, W, U, b, h0[:1])),
-                (GRUNode(), (rng.normal(size=(17, 3, 3)), W, U, b, h0[:1]))]
+                (GRUNode(), (rng.normal(size=(17, 3, 3)), W, U, b, h0[:1])),
+                (GRUNode(reset_after=False), (x, W, U, b[0], h0)),
+                (GRUNode(recurrent_dropout=0.3, freeze_mask=True, reset_after=False), (x, W, U, b[1], h0[:1])),
+                (GRUNode(reset_after=False), (rng.normal(size=(17, 3, 3)), W, U, b[0], h0[:1]))]
 
 
 def _reduce_to(grad, shape):
@@ -454,38 +544,74 @@ class LSTMCell(Node):
 
 
 class GRUCell(Node):
-    """One GRU step: (x_t, h, W, U, b) -> z h + (1 - z) ĥ (reset after the product)."""
+    """One GRU step: (x_t, h, W, U, b) -> z h + (1 - z) ĥ, with the reset gate applied after
+    the recurrent product (``reset_after=True``, b of shape (2, 3H)) or before it (b of 3H)."""
 
     formula = "z h + (1 - z) ĥ"
 
+    def __init__(self, reset_after=True, name=None):
+        super().__init__(name)
+        self.reset_after = reset_after
+
     def forward(self, x, h, W, U, b):
+        if not self.reset_after:
+            return self._forward_reset_before(x, h, W, U, b)
         xz, hz = x @ W + b[0], h @ U + b[1]
         self.gates, out = np.empty_like(xz), np.empty_like(h)
         kernel("gru_forward_step", xz)(xz, hz, h, self.gates, out)
         self.args = (x, h, W, U, hz)
         return out
 
+    def _forward_reset_before(self, x, h, W, U, b):
+        H = U.shape[0]
+        xz = x @ W + b
+        self.gates, rh, out = np.empty_like(xz), np.empty_like(h), np.empty_like(h)
+        kernel("gru_reset_gates_step", xz)(xz, h @ U[:, :2 * H], h, self.gates, rh)
+        kernel("gru_candidate_step", xz)(xz, rh @ U[:, 2 * H:], h, self.gates, out)
+        self.args = (x, h, W, U, rh)
+        return out
+
     def backward(self, grad):
+        if not self.reset_after:
+            return self._backward_reset_before(grad)
         x, h, W, U, hz = self.args
         dxz, dhz, dh = np.empty_like(self.gates), np.empty_like(self.gates), np.empty_like(h)
         kernel("gru_backward_step", dxz)(grad, np.zeros_like(h), self.gates, hz, h, dxz, dhz, dh)
         return (dxz @ W.T, dh + dhz @ U.T, x.T @ dxz, h.T @ dhz,
                 np.stack([dxz.sum(axis=0), dhz.sum(axis=0)]))
 
+    def _backward_reset_before(self, grad):
+        x, h, W, U, rh = self.args
+        H = h.shape[1]
+        dz, dh, dh_rec = np.empty_like(self.gates), np.empty_like(h), np.empty_like(h)
+        kernel("gru_candidate_backward_step", dz)(grad, np.zeros_like(h), self.gates, h, dz, dh)
+        drh = dz[:, 2 * H:] @ U[:, 2 * H:].T
+        kernel("gru_reset_backward_step", dz)(drh, self.gates, h, dz, dh_rec)
+        dU = np.concatenate([h.T @ dz[:, :2 * H], rh.T @ dz[:, 2 * H:]], axis=1)
+        return dz @ W.T, dh + dh_rec + dz[:, :2 * H] @ U[:, :2 * H].T, x.T @ dz, dU, dz.sum(axis=0)
+
     def expand(self, x, h, W, U, b):
         H = U.shape[0]
-        xz, hz = x @ W + b[0], h @ U + b[1]
+        if self.reset_after:
+            xz, hz = x @ W + b[0], h @ U + b[1]
+        else:
+            xz, hz = x @ W + b, h @ U[:, :2 * H]
         z = activations.sigmoid(xz[:, :H] + hz[:, :H])
         r = activations.sigmoid(xz[:, H:2 * H] + hz[:, H:2 * H])
-        candidate = activations.tanh(xz[:, 2 * H:] + r * hz[:, 2 * H:])
+        if self.reset_after:
+            candidate = activations.tanh(xz[:, 2 * H:] + r * hz[:, 2 * H:])
+        else:
+            candidate = activations.tanh(xz[:, 2 * H:] + (r * h) @ U[:, 2 * H:])
         for gate, label in ((z, "z (update)"), (r, "r (reset)"), (candidate, "ĥ (candidate)")):
             gate.name = label  # drawings show the textbook names
         return z * h + (1.0 - z) * candidate
 
     @staticmethod
     def examples(rng):
-        return [(GRUCell(), (rng.normal(size=(2, 3)), rng.normal(size=(2, 2)), rng.normal(size=(3, 6)),
-                             rng.normal(size=(2, 6)), rng.normal(size=(2, 6))))]
+        x, h, W, U = rng.normal(size=(2, 3)), rng.normal(size=(2, 2)), rng.normal(size=(3, 6)), \
+            rng.normal(size=(2, 6))
+        return [(GRUCell(), (x, h, W, U, rng.normal(size=(2, 6)))),
+                (GRUCell(reset_after=False), (x, h, W, U, rng.normal(size=(6,))))]
 
 
 class EmbeddingNode(Node):
@@ -543,13 +669,26 @@ def _first(mask):
 # --- layers ---------------------------------------------------------------------------
 
 class _Recurrent(Layer):
+    """The recurrent layers' settings. As in Keras, ``layer(x)`` on its own is inference
+    (no dropout); ``layer(x, training=True)`` drops, and so does ``fit`` inside a model."""
+
     node = None
     kernel = "BLAS GEMM + Numba gate kernel per step"
+    keras1_names = {"output_dim": "units", "dropout_W": "dropout", "dropout_U": "recurrent_dropout",
+                    "init": "kernel_initializer", "inner_init": "recurrent_initializer"}
 
-    def __init__(self, units, activation="tanh", return_sequences=False, return_state=False,
+    def __init__(self, units=None, activation="tanh", return_sequences=False, return_state=False,
                  dropout=0.0, recurrent_dropout=0.0, kernel_initializer="glorot_uniform",
-                 recurrent_initializer="orthogonal", bias_initializer="zeros", **kwargs):
+                 recurrent_initializer="orthogonal", bias_initializer="zeros", recurrent_activation="sigmoid",
+                 **kwargs):
         super().__init__(**kwargs)
+        if recurrent_activation != "sigmoid":  # Keras 2.0-2.2 defaulted to 'hard_sigmoid'
+            raise ValueError(f"{layer_title(self)}: recurrent_activation must be 'sigmoid' (its kernels "
+                             f"fuse it), got {recurrent_activation!r}")
+        units, dropout = self.spelled("units", units), self.spelled("dropout", dropout)
+        recurrent_dropout = self.spelled("recurrent_dropout", recurrent_dropout)
+        kernel_initializer = self.spelled("kernel_initializer", kernel_initializer)
+        recurrent_initializer = self.spelled("recurrent_initializer", recurrent_initializer)
         if activation != "tanh":
             raise ValueError(f"{layer_title(self)}: activation must be 'tanh' (its kernels fuse it), "
                              f"got {activation!r}")
@@ -574,12 +713,13 @@ class _Recurrent(Layer):
     def add_bias(self):
         return self.add_weight("bias", (self.node.gates * self.units,), self.bias_initializer)
 
-    def call(self, x, initial_state=None):
+    def call(self, x, initial_state=None, training=None):
         if x.ndim != 3:
             raise ShapeError(f"{layer_title(self)} expects sequences (batch, timesteps, "
                              f"features), got {tuple(x.shape)}")
+        training = bool(training)  # None (a call outside fit): inference, as in Keras
         if self.dropout:
-            x = apply(DropoutNode(self.dropout, shared_axes=(1,)), x)
+            x = apply(DropoutNode(self.dropout, training=training, shared_axes=(1,)), x)
         H, parts = self.units, self.node.state_parts
         if initial_state is None:
             zeros = np.zeros((1, H), dtype=self.W.dtype)
@@ -587,12 +727,15 @@ class _Recurrent(Layer):
         initial_state = initial_state if isinstance(initial_state, (list, tuple)) else [initial_state]
         if len(initial_state) != parts:
             raise ValueError(f"{layer_title(self)} takes {parts} initial state tensor(s)")
-        out = apply(self.node(self.recurrent_dropout), x, self.W, self.U, self.b, *initial_state)
+        out = apply(self.make_node(training), x, self.W, self.U, self.b, *initial_state)
         sequence = out[:, :, :H] if parts > 1 else out
         output = sequence if self.return_sequences else sequence[:, -1]
         if not self.return_state:
             return output
         return [output] + [out[:, -1, k * H:(k + 1) * H] for k in range(parts)]
+
+    def make_node(self, training):
+        return self.node(self.recurrent_dropout, training=training)
 
     def flops_per_sample(self):
         _, T, D = self.input_shape
@@ -624,12 +767,30 @@ class LSTM(_Recurrent):
 
 
 class GRU(_Recurrent):
-    """Gated recurrent unit: update and reset gates, no separate cell state."""
+    """Gated recurrent unit: update and reset gates, no separate cell state.
+
+    ``reset_after=True`` (Keras 3's default) applies the reset gate after the recurrent
+    product and has a bias of shape (2, 3 units); ``reset_after=False`` (Keras 2's
+    default) applies it to h before the product, with one bias of 3 units (GRUNode).
+    """
 
     node = GRUNode
 
+    def __init__(self, *args, reset_after=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not isinstance(reset_after, (bool, np.bool_)):
+            raise ValueError(f"{layer_title(self)}: reset_after must be True or False, got {reset_after!r}")
+        self.reset_after = bool(reset_after)
+
     def add_bias(self):
-        return self.add_weight("bias", (2, 3 * self.units), self.bias_initializer)
+        shape = (2, 3 * self.units) if self.reset_after else (3 * self.units,)
+        return self.add_weight("bias", shape, self.bias_initializer)
+
+    def make_node(self, training):
+        return GRUNode(self.recurrent_dropout, training=training, reset_after=self.reset_after)
+
+    def get_config(self):
+        return {**super().get_config(), "reset_after": self.reset_after}
 
 
 class Embedding(Layer):
@@ -641,22 +802,38 @@ class Embedding(Layer):
     """
 
     kernel = "NumPy gather + Numba scatter-add"
+    keras1_names = {"init": "embeddings_initializer"}
 
-    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", **kwargs):
+    # input_dim is the vocabulary here, not Keras 2's input_shape=(n,) of Layer: taken first.
+    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", input_length=None,
+                 mask_zero=False, **kwargs):
+        if input_length is not None and kwargs.get("input_shape") is None:
+            kwargs["input_shape"] = (input_length,)  # Keras 2: the first layer's sample shape
         super().__init__(**kwargs)
+        embeddings_initializer = self.spelled("embeddings_initializer", embeddings_initializer)
         self.input_dim = whole(self, "input_dim", input_dim, " (the number of rows: the vocabulary size)")
         self.output_dim = whole(self, "output_dim", output_dim, " (the length of each vector)")
+        self.input_length = None if input_length is None else whole(self, "input_length", input_length)
+        if mask_zero:
+            raise ValueError(f"{layer_title(self)}: mask_zero=True is not supported (graphnet has no "
+                             "masking): pad sequences to one length and leave mask_zero off")
         self.embeddings_initializer = lookup(self, "embeddings_initializer", initializers.get,
                                              embeddings_initializer)
 
     def build(self, input_shape):
+        if self.input_length is not None and input_shape[1:] != (self.input_length,):
+            raise ShapeError(f"{layer_title(self)} was given input_length={self.input_length}, "
+                             f"so it expects (batch, {self.input_length}) indices, got {input_shape}")
         self.E = self.add_weight("embeddings", (self.input_dim, self.output_dim), self.embeddings_initializer)
 
     def call(self, indices):
         return apply(EmbeddingNode(), indices, self.E)
 
     def get_config(self):
-        return {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim}
+        config = {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim}
+        if self.input_length is not None:
+            config["input_length"] = self.input_length
+        return config
 
 
 class TimeDistributed(Layer):

@@ -15,7 +15,9 @@ Names follow Keras and scikit-learn, so results can be checked against either:
 * classification ...... confusion_matrix, precision_recall_f1,
                         classification_report
 * ranking ............. roc_curve, auc, roc_auc_score
-* by name ............. get('accuracy'), get('mse'), ... (for model.compile)
+* streamed (Keras) .... AUC, Precision, Recall: objects that count over many
+                        batches (update_state / result / reset_state)
+* by name ............. get('accuracy'), get('mse'), get('auc'), ... (for model.compile)
 
 Every function checks its inputs and raises a ValueError that names the
 function and the shapes involved, for example
@@ -31,6 +33,7 @@ __all__ = [
     "mean_squared_error", "root_mean_squared_error", "mean_absolute_error", "r2_score",
     "confusion_matrix", "precision_recall_f1", "classification_report",
     "roc_curve", "auc", "roc_auc_score",
+    "Metric", "AUC", "Precision", "Recall",
     "get", "names",
 ]
 
@@ -628,6 +631,266 @@ def roc_auc_score(y_true, scores, pos_label=None):
 
 
 # ---------------------------------------------------------------------------
+# Streamed metrics: Keras' objects that count over a whole epoch
+# ---------------------------------------------------------------------------
+
+_metric_counts = {}
+
+
+def _snake(name):
+    return "".join("_" + c.lower() if c.isupper() and k and not name[k - 1].isupper() else c.lower()
+                   for k, c in enumerate(name))
+
+
+class Metric:
+    """A number counted over many batches, as Keras' metric objects are.
+
+    A mean of per-batch values is not the value over the whole data for every
+    metric: the AUC of an epoch is not the mean of its batches' AUCs. So these
+    keep counts instead::
+
+        m = AUC()
+        for x, y in batches:
+            m.update_state(y, model.predict(x))   # add this batch's counts
+        m.result()                                # the number over everything seen
+        m.reset_state()                           # start again (fit does, every epoch)
+
+    ``m(y_true, y_pred)`` updates and returns ``result()``, as in Keras. In
+    ``fit`` and ``evaluate`` they are reset at the start of each epoch (and of
+    each validation pass) and report the value over every sample so far.
+    """
+
+    def __init__(self, name=None, dtype=None):
+        if name is None:  # Keras' names: 'auc', then 'auc_1', 'auc_2', ...
+            base = _snake(type(self).__name__)
+            k = _metric_counts[base] = _metric_counts.get(base, -1) + 1
+            name = base if k == 0 else f"{base}_{k}"
+        self.name, self.dtype = name, dtype
+        self.reset_state()
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        self.update_state(y_true, y_pred, sample_weight=sample_weight)
+        return self.result()
+
+    def reset_state(self):
+        raise NotImplementedError
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        raise NotImplementedError
+
+    def result(self):
+        raise NotImplementedError
+
+    def get_config(self):
+        return {"name": self.name}
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name!r}>"
+
+
+def _thresholds(fn, thresholds, default):
+    """Thresholds as a sorted float64 array, each in [0, 1]; one number stays one."""
+    t = np.atleast_1d(np.asarray(default if thresholds is None else thresholds, dtype=np.float64))
+    if t.ndim != 1 or t.size == 0 or not np.all((t >= 0) & (t <= 1)):
+        raise ValueError(f"{fn}: thresholds must be numbers in [0, 1], got {thresholds!r}")
+    return t
+
+
+class _ConfusionCounts(Metric):
+    """True/false positives and negatives at each threshold, summed over batches.
+
+    A prediction counts as positive when it is *greater than* the threshold
+    (strictly, as in Keras); a target counts as positive when it is not 0.
+    Every entry of y_true and y_pred is one decision: (n, k) arrays count n*k
+    (Keras' ``multi_label=False``), unless ``class_id`` picks one column.
+    """
+
+    def __init__(self, thresholds, class_id=None, name=None, dtype=None, from_logits=False):
+        self.thresholds = thresholds
+        self.class_id, self.from_logits = class_id, bool(from_logits)
+        super().__init__(name=name, dtype=dtype)
+
+    def reset_state(self):
+        k = len(self.thresholds)
+        self.true_positives, self.false_positives = np.zeros(k), np.zeros(k)
+        self.true_negatives, self.false_negatives = np.zeros(k), np.zeros(k)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        fn = f"{type(self).__name__} '{self.name}'"
+        t = np.asarray(y_true)
+        p = np.asarray(y_pred, dtype=np.float64)
+        if t.dtype.kind not in "biuf":
+            raise ValueError(f"{fn}: y_true must hold numbers (0/1 or booleans), got dtype {t.dtype}")
+        t = t.astype(np.float64)
+        if t.shape != p.shape and t.size == p.size and max(t.ndim, p.ndim) <= 2:
+            t = t.reshape(p.shape)  # (n,) against (n, 1), as Keras squeezes them
+        if t.shape != p.shape:
+            raise ValueError(f"{fn}: y_true has shape {t.shape}, y_pred has shape {p.shape}; "
+                             "they must match")
+        w = np.ones(p.shape) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        while w.ndim < p.ndim:  # one weight per sample, for every column
+            w = w[..., None]
+        try:
+            w = np.broadcast_to(w, p.shape)
+        except ValueError:
+            raise ValueError(f"{fn}: sample_weight of shape {np.shape(sample_weight)} does not fit "
+                             f"y_pred of shape {p.shape}") from None
+        if self.class_id is not None:
+            if p.ndim != 2 or not 0 <= self.class_id < p.shape[1]:
+                raise ValueError(f"{fn}: class_id={self.class_id} needs y_pred of shape (samples, "
+                                 f"classes) with that column, got {p.shape}")
+            t, p, w = t[:, self.class_id], p[:, self.class_id], w[:, self.class_id]
+        if self.from_logits:
+            p = 1 / (1 + np.exp(-p))
+        t, p, w = t.reshape(-1) != 0, p.reshape(-1), w.reshape(-1)
+        predicted = p[None, :] > self.thresholds[:, None]  # (thresholds, entries)
+        self.true_positives += (predicted & t) @ w
+        self.false_positives += (predicted & ~t) @ w
+        self.false_negatives += (~predicted & t) @ w
+        self.true_negatives += (~predicted & ~t) @ w
+
+    def _one_or_all(self, values):
+        return float(values[0]) if self._single else values
+
+    def get_config(self):
+        return {**super().get_config(), "class_id": self.class_id}
+
+
+class Precision(_ConfusionCounts):
+    """Of the entries predicted positive (score > threshold), the fraction truly positive.
+
+    ``precision = TP / (TP + FP)`` over everything seen since the last reset, 0 when
+    nothing was predicted positive (Keras' rule). ``thresholds`` (0.5 by default) may
+    be a list: the result is then one precision per threshold.
+
+    >>> m = Precision()
+    >>> m.update_state([0, 1, 1, 1], [1, 0, 1, 1])
+    >>> m.result()
+    0.6666666666666666
+    """
+
+    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
+        if top_k is not None:
+            raise NotImplementedError("Precision: top_k is not supported; threshold the scores instead")
+        self._single = thresholds is None or np.ndim(thresholds) == 0
+        super().__init__(_thresholds("Precision", thresholds, 0.5), class_id, name, dtype)
+
+    def result(self):
+        return self._one_or_all(_divide(self.true_positives, self.true_positives + self.false_positives, 0))
+
+    def get_config(self):
+        return {**super().get_config(), "thresholds": self.thresholds.tolist()}
+
+
+class Recall(_ConfusionCounts):
+    """Of the truly positive entries, the fraction predicted positive (score > threshold).
+
+    ``recall = TP / (TP + FN)`` over everything seen since the last reset, 0 when
+    there was no positive (Keras' rule). ``thresholds`` as in ``Precision``.
+
+    >>> m = Recall()
+    >>> m.update_state([0, 1, 1, 1], [1, 0, 1, 1])
+    >>> m.result()
+    0.6666666666666666
+    """
+
+    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
+        if top_k is not None:
+            raise NotImplementedError("Recall: top_k is not supported; threshold the scores instead")
+        self._single = thresholds is None or np.ndim(thresholds) == 0
+        super().__init__(_thresholds("Recall", thresholds, 0.5), class_id, name, dtype)
+
+    def result(self):
+        return self._one_or_all(_divide(self.true_positives, self.true_positives + self.false_negatives, 0))
+
+    def get_config(self):
+        return {**super().get_config(), "thresholds": self.thresholds.tolist()}
+
+
+class AUC(_ConfusionCounts):
+    """Area under the ROC (or precision-recall) curve, streamed over batches as Keras does.
+
+    Instead of sorting every score (``roc_auc_score``), it counts TP, FP, TN and FN at
+    ``num_thresholds`` evenly spaced thresholds from 0 to 1 (the ends nudged by 1e-7 so
+    that scores of exactly 0 and 1 fall inside), batch after batch; ``result()`` then
+    joins the curve's points:
+
+    * ``curve='ROC'``: x = FP / (FP + TN), y = TP / (TP + FN);
+    * ``curve='PR'``: x = recall, y = precision;
+
+    and sums the strips between neighbouring thresholds, each of width dx and height
+    ``summation_method``: 'interpolation' (the mean of its two ends, the trapezoid
+    rule; for PR, Davis and Goadrich's interpolation of precision), 'minoring' (the
+    lower end) or 'majoring' (the higher). With many distinct scores it is close to
+    ``roc_auc_score``; with few thresholds, coarser. ``from_logits=True`` applies a
+    sigmoid to the scores first.
+    """
+
+    def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation", name=None,
+                 dtype=None, thresholds=None, multi_label=False, num_labels=None, label_weights=None,
+                 from_logits=False):
+        curve, summation_method = str(curve).upper(), str(summation_method).lower()
+        if curve not in ("ROC", "PR"):
+            raise ValueError(f"AUC: curve must be 'ROC' or 'PR', got {curve!r}")
+        if summation_method not in ("interpolation", "minoring", "majoring"):
+            raise ValueError(f"AUC: summation_method must be 'interpolation', 'minoring' or "
+                             f"'majoring', got {summation_method!r}")
+        if multi_label or label_weights is not None or num_labels is not None:
+            raise NotImplementedError("AUC: multi_label, num_labels and label_weights are not supported; "
+                                      "each column's AUC can be had with class_id in Precision/Recall, "
+                                      "or with roc_auc_score")
+        if thresholds is not None:
+            inner = np.sort(_thresholds("AUC", thresholds, None))
+        else:
+            if isinstance(num_thresholds, bool) or not isinstance(num_thresholds, (int, np.integer)) \
+                    or num_thresholds < 2:
+                raise ValueError(f"AUC: num_thresholds must be a whole number > 1, got {num_thresholds!r}")
+            inner = np.arange(1, num_thresholds - 1) / (num_thresholds - 1)
+        self.num_thresholds, self.curve, self.summation_method = len(inner) + 2, curve, summation_method
+        edges = np.concatenate([[-1e-7], inner, [1 + 1e-7]])
+        super().__init__(edges, None, name, dtype, from_logits)
+
+    def result(self):
+        tp, fp, tn, fn = self.true_positives, self.false_positives, self.true_negatives, self.false_negatives
+        if self.curve == "PR" and self.summation_method == "interpolation":
+            return self._interpolated_pr_auc()
+        recall = _divide(tp, tp + fn, 0)
+        if self.curve == "ROC":
+            x, y = _divide(fp, fp + tn, 0), recall
+        else:
+            x, y = recall, _divide(tp, tp + fp, 0)
+        # The thresholds rise, so x falls: each strip is x[i] - x[i+1] wide.
+        if self.summation_method == "interpolation":
+            heights = (y[:-1] + y[1:]) / 2
+        elif self.summation_method == "minoring":
+            heights = np.minimum(y[:-1], y[1:])
+        else:
+            heights = np.maximum(y[:-1], y[1:])
+        return float(np.sum((x[:-1] - x[1:]) * heights))
+
+    def _interpolated_pr_auc(self):
+        """Between two thresholds TP and P = TP + FP move linearly, so precision TP/P is
+        a known curve in P: integrate it exactly (Davis and Goadrich, 2006)."""
+        tp, fp, fn = self.true_positives, self.false_positives, self.false_negatives
+        predicted = tp + fp
+        d_tp, d_p = tp[:-1] - tp[1:], predicted[:-1] - predicted[1:]
+        slope = _divide(d_tp, np.maximum(d_p, 0), 0)
+        intercept = tp[1:] - slope * predicted[1:]
+        both = (predicted[:-1] > 0) & (predicted[1:] > 0)
+        ratio = np.ones_like(predicted[1:])
+        np.divide(predicted[:-1], predicted[1:], out=ratio, where=both)
+        pieces = _divide(slope * (d_tp + intercept * np.log(ratio)), np.maximum(tp[1:] + fn[1:], 0), 0)
+        return float(np.sum(pieces))
+
+    def get_config(self):
+        return {**super().get_config(), "num_thresholds": self.num_thresholds, "curve": self.curve,
+                "summation_method": self.summation_method, "from_logits": self.from_logits}
+
+
+_STREAMED = {"auc": AUC, "precision": Precision, "recall": Recall}
+
+
+# ---------------------------------------------------------------------------
 # Metrics by name, as model.compile(metrics=['accuracy', 'mse']) names them
 # ---------------------------------------------------------------------------
 
@@ -650,26 +913,34 @@ _BY_NAME = {
 
 def names():
     """The metric names that get() knows, sorted."""
-    return sorted(_BY_NAME)
+    return sorted(set(_BY_NAME) | set(_STREAMED))
 
 
 def get(name):
     """The metric function for a Keras-style name; a function is returned as is.
 
     'accuracy' and 'acc' give auto_accuracy, which picks binary, sparse or
-    categorical accuracy from the shapes, as Keras does. Names are not
+    categorical accuracy from the shapes, as Keras does. 'auc', 'precision' and
+    'recall' give a new streamed metric object (AUC, Precision, Recall) named as
+    written, so its logs read 'auc' and 'val_auc' as in Keras. Names are not
     case-sensitive ('MSE' works).
 
     >>> get('mse') is mean_squared_error
     True
+    >>> get('auc').name
+    'auc'
     """
+    if isinstance(name, type) and issubclass(name, Metric):
+        return name()
     if callable(name):
         return name
+    if isinstance(name, str) and name.lower() in _STREAMED:
+        return _STREAMED[name.lower()](name=name)
     if not isinstance(name, str):
         raise ValueError(f"metrics.get: expects a metric name or a function, got {name!r}")
     key = name.lower()
     if key not in _BY_NAME:
-        close = difflib.get_close_matches(key, _BY_NAME, n=1)
+        close = difflib.get_close_matches(key, names(), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise ValueError(f"metrics.get: unknown metric {name!r}{hint}; "
                          f"known: {', '.join(names())}")

@@ -7,6 +7,7 @@ on batches of any size: ``fit`` builds one training graph (loss included, dropou
 on) and one inference graph (dropout off) and replays them batch after batch,
 never tracing again.
 """
+import inspect
 import numbers
 
 import numpy as np
@@ -15,6 +16,7 @@ from .. import config
 from ..viz import register_adapter, view_of
 from ..viz.adapters import graph_view
 from ..core import DataError, Graph, OperandError, ShapeError
+from ..core.errors import did_you_mean, renamed
 from ..device import require, to_device, to_host
 from ..kernels.dispatch import as_array, device_of
 from ..nn import layers as L
@@ -122,6 +124,48 @@ def _numbers(model, item, name, role):
     return a
 
 
+def _scalar(value):
+    """A metric's result for the logs: a number, or a list for several thresholds."""
+    return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=float).tolist()
+
+
+def _add_logs(totals, logs, n, streamed):
+    """Add a batch of ``n`` samples to an epoch's running logs: means are summed as
+    value * n; a streamed metric's value already covers the epoch so far."""
+    for k, v in logs.items():
+        totals[k] = v if k in streamed else totals.get(k, 0.0) + v * n
+
+
+def _mean_logs(totals, seen, streamed):
+    return {k: v if k in streamed else v / seen for k, v in totals.items()}
+
+
+# Keras arguments that graphnet does not have (yet): named as such, not as misspellings.
+_NOT_SUPPORTED = {"fit": ("class_weight", "sample_weight", "steps_per_epoch", "validation_steps",
+                          "validation_batch_size", "validation_freq"),
+                  "evaluate": ("sample_weight", "steps", "callbacks"),
+                  "compile": ("weighted_metrics",),
+                  "predict": ("steps", "callbacks")}
+# Keras' compile switches for its own machinery: nothing for graphnet to do, so accepted.
+_NO_EFFECT = {"compile": ("run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss")}
+
+
+def _refuse_unknown(model, fn, method, extra):
+    """A clear TypeError for keywords ``method`` does not take: Keras' own that graphnet
+    lacks, or a misspelling with its likely meaning."""
+    for key in _NO_EFFECT.get(fn, ()):
+        extra.pop(key, None)
+    if not extra:
+        return
+    bad = next(iter(extra))
+    if bad in _NOT_SUPPORTED.get(fn, ()):
+        raise TypeError(f"model '{model.name}': {fn}({bad}=...) is a Keras argument that graphnet "
+                        "does not support yet")
+    known = [k for k in inspect.signature(method).parameters if k not in ("self", "keras1")]
+    raise TypeError(f"model '{model.name}': {fn}() got an unexpected keyword argument {bad!r}"
+                    f"{did_you_mean(bad, known)}")
+
+
 class Model:
     """A network from input tensors to output tensors (Keras' functional API).
 
@@ -132,7 +176,14 @@ class Model:
 
     _counts = {}
 
-    def __init__(self, inputs=None, outputs=None, name=None):
+    def __init__(self, inputs=None, outputs=None, name=None, **keras1):
+        for old, new in (("input", "inputs"), ("output", "outputs")):  # Keras 1: Model(input=, output=)
+            if old in keras1:
+                renamed("Model", f"{old}=", f"{new}=")
+                if old == "input":
+                    inputs = keras1.pop(old)
+                else:
+                    outputs = keras1.pop(old)
         kind = "sequential" if isinstance(self, Sequential) else "functional"
         k = Model._counts[kind] = Model._counts.get(kind, -1) + 1
         self.name = name or (kind if k == 0 else f"{kind}_{k}")
@@ -141,6 +192,8 @@ class Model:
         self.device = "cpu"
         self._graphs = {}
         self._last_batch = None  # (training graph, batch size) of the last update, for drawings
+        keras1.pop("trainable", None)  # Keras' Model(..., trainable=True): the default
+        _refuse_unknown(self, "Model", Model.__init__, keras1)
         if inputs is not None:
             self._set_graph(_as_list(inputs), _as_list(outputs))
 
@@ -168,8 +221,27 @@ class Model:
 
     @property
     def layers(self):
-        """The layers, in the order the traced graph applies them."""
+        """The layers, in the order the traced graph applies them. As in Keras 3, a
+        functional model lists its InputLayers first (a Sequential model does not)."""
+        inputs = [L.input_layer_of(t) for t in getattr(self, "inputs", [])]
+        return [layer for layer in inputs if layer is not None] + self._computing_layers()
+
+    def _computing_layers(self):
+        """The layers that compute something (no InputLayer): what weights, saving and
+        calling the model as a layer walk through."""
         return list(getattr(self, "_traced_layers", []))
+
+    @property
+    def input(self):
+        """The input tensor (a list of them for several inputs), as in Keras."""
+        self._require_built("model.input")
+        return self.inputs[0] if len(self.inputs) == 1 else list(self.inputs)
+
+    @property
+    def output(self):
+        """The output tensor (a list of them for several outputs), as in Keras."""
+        self._require_built("model.output")
+        return self.outputs[0] if len(self.outputs) == 1 else list(self.outputs)
 
     @property
     def built(self):
@@ -182,7 +254,7 @@ class Model:
 
     @property
     def weights(self):
-        return [p for layer in self.layers for p in layer.params]
+        return [p for layer in self._computing_layers() for p in layer.params]
 
     @property
     def trainable_weights(self):
@@ -218,7 +290,7 @@ class Model:
         if len(weights) != len(self.weights):
             raise ValueError(f"model '{self.name}' has {len(self.weights)} weight arrays, got {len(weights)}")
         start = 0
-        for layer in self.layers:
+        for layer in self._computing_layers():
             layer.set_weights(weights[start:start + len(layer.params)])
             start += len(layer.params)
 
@@ -229,9 +301,13 @@ class Model:
         raise ValueError(f"model '{self.name}' has no layer {name!r}; it has {[l.name for l in self.layers]}")
 
     # --- compile ------------------------------------------------------------------
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None):
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, **keras):
         """Choose the optimizer, the loss (one per output, or one for all) and the
-        metrics reported during training, by Keras names or as objects."""
+        metrics reported during training, by Keras names or as objects.
+
+        Keras' ``run_eagerly``, ``jit_compile``, ``steps_per_execution`` and
+        ``auto_scale_loss`` are accepted and change nothing here."""
+        _refuse_unknown(self, "compile", Model.compile, keras)
         if loss is None:
             raise ValueError("compile needs a loss, e.g. loss='mse' or 'categorical_crossentropy'")
         metrics = metrics if isinstance(metrics, dict) else _as_list(metrics)
@@ -301,8 +377,24 @@ class Model:
             per_output = [_as_list(specs.get(name)) for name in names]
         else:
             per_output = [_as_list(specs)] * len(names)
-        return [[(s if isinstance(s, str) else getattr(metrics_module.get(s), "__name__", "metric"),
-                  metrics_module.get(s)) for s in output_specs] for output_specs in per_output]
+        resolved = [[(s, metrics_module.get(s)) for s in output_specs] for output_specs in per_output]
+        # Keras' log names: the string as written, else the metric's name.
+        return [[(s if isinstance(s, str) else getattr(fn, "name", None) or getattr(fn, "__name__", "metric"),
+                  fn) for s, fn in pairs] for pairs in resolved]
+
+    def _streamed(self, metric_fns):
+        """The log keys of streamed metrics (AUC, Precision...), after resetting them:
+        they count over a whole epoch, so their value is their result, not a mean."""
+        keys = set()
+        for k, fns in enumerate(metric_fns):
+            for name, fn in fns:
+                if isinstance(fn, metrics_module.Metric):
+                    fn.reset_state()
+                    keys.add(self._metric_key(k, name))
+        return keys
+
+    def _metric_key(self, k, name):
+        return name if len(self.outputs) == 1 else f"{self.outputs[k].label}_{name}"
 
     # --- graphs -------------------------------------------------------------------
     def _forget_graphs(self):
@@ -327,7 +419,8 @@ class Model:
                     name = self._data_name(arg, k, "output")
                     raise self._target_mismatch(exc, targets[k], y, out, name) from None
             total = terms[0]
-            for term in terms[1:] + [r for layer in self.layers for r in layer.regularization_losses()]:
+            for term in terms[1:] + [r for layer in self._computing_layers()
+                                     for r in layer.regularization_losses()]:
                 total = total + term
             total.name = "loss"
             graph = Graph(total).set_training(training)
@@ -431,8 +524,14 @@ class Model:
 
     # --- training -----------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=32, epochs=1, verbose=1, callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0):
-        """Train for ``epochs`` passes over the data in mini-batches; returns a History."""
+            validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0, **keras1):
+        """Train for ``epochs`` passes over the data in mini-batches; returns a History.
+
+        Keras 1's ``nb_epoch=`` is taken as ``epochs=``, with a warning."""
+        if "nb_epoch" in keras1:
+            renamed("fit", "nb_epoch=", "epochs=")
+            epochs = keras1.pop("nb_epoch")
+        _refuse_unknown(self, "fit", Model.fit, keras1)
         # Everything is checked before the first step: nothing fails an epoch in.
         batch_size = _batch_size(batch_size)
         epochs = _whole("fit", "epochs", epochs, 0)
@@ -481,19 +580,18 @@ class Model:
             callbacks.call("on_epoch_begin", epoch, {})
             order = generator().permutation(n) if shuffle else np.arange(n)
             order = self._on_device(order)  # the batches are then gathered where the data is
-            totals, seen = {}, 0
+            totals, seen, streamed = {}, 0, self._streamed(metric_fns)
             for step in range(steps):
                 idx = order[step * batch_size:(step + 1) * batch_size]
                 callbacks.call("on_train_batch_begin", step, {})
                 batch = [a[idx] for a in xs + ys]
                 logs = self._train_step(graph, feeds, batch, len(xs), metric_fns)
                 seen += len(idx)
-                for k, v in logs.items():
-                    totals[k] = totals.get(k, 0.0) + v * len(idx)
-                callbacks.call("on_train_batch_end", step, {k: v / seen for k, v in totals.items()})
+                _add_logs(totals, logs, len(idx), streamed)
+                callbacks.call("on_train_batch_end", step, _mean_logs(totals, seen, streamed))
                 if self.stop_training:  # TerminateOnNaN and friends stop mid-epoch
                     break
-            epoch_logs = {k: v / seen for k, v in totals.items()}
+            epoch_logs = _mean_logs(totals, seen, streamed)
             if validation_data is not None:
                 val = self._evaluate(*validation_data, batch_size)
                 epoch_logs.update({f"val_{k}": v for k, v in val.items()})
@@ -543,19 +641,27 @@ class Model:
             t, o = to_host(t), to_host(o)
             finite = np.all(np.isfinite(o))
             for name, fn in fns:
-                key = name if len(outs) == 1 else f"{self.outputs[k].label}_{name}"
+                key = self._metric_key(k, name)
                 # A diverging run logs nan, as Keras does, instead of stopping with an error.
-                logs[key] = float(fn(t, o)) if finite else float("nan")
+                if not finite:
+                    logs[key] = float("nan")
+                elif isinstance(fn, metrics_module.Metric):  # counts this batch, reports all so far
+                    fn.update_state(t, o)
+                    logs[key] = _scalar(fn.result())
+                else:
+                    logs[key] = float(fn(t, o))
         return logs
 
-    def evaluate(self, x=None, y=None, batch_size=32, verbose=1, return_dict=False):
+    def evaluate(self, x=None, y=None, batch_size=32, verbose=1, return_dict=False, **keras):
         """The loss (and metrics) on data, in inference mode (no dropout)."""
+        _refuse_unknown(self, "evaluate", Model.evaluate, keras)
         batch_size = _batch_size(batch_size, "evaluate")
         self._require_built("evaluate")
         self._require_compiled("evaluate")
         results = self._evaluate(*self._data(x, y, "evaluate"), batch_size)
         if verbose:
-            print(" - ".join(f"{k}: {v:.4f}" for k, v in results.items()))
+            from .progress import format_logs
+            print(format_logs(results))
         if return_dict:
             return results
         values = list(results.values())
@@ -567,17 +673,17 @@ class Model:
         graph, placeholders = self._loss_graph(ys, training=False)
         feeds = list(self.inputs) + placeholders
         metric_fns = self._metric_functions()
-        totals = {}
+        totals, streamed = {}, self._streamed(metric_fns)
         for start in range(0, n, batch_size):
             batch = [a[start:start + batch_size] for a in xs + ys]
             loss = float(graph.forward(dict(zip(feeds, batch))))
             logs = self._batch_logs(loss, batch[len(xs):], [graph.value(o) for o in self.outputs], metric_fns)
-            for k, v in logs.items():
-                totals[k] = totals.get(k, 0.0) + v * len(batch[0])
-        return {k: v / n for k, v in totals.items()}
+            _add_logs(totals, logs, len(batch[0]), streamed)
+        return _mean_logs(totals, n, streamed)
 
-    def predict(self, x, batch_size=32, verbose=0):
+    def predict(self, x, batch_size=32, verbose=0, **keras):
         """The outputs for ``x``, batch by batch, in inference mode."""
+        _refuse_unknown(self, "predict", Model.predict, keras)
         batch_size = _batch_size(batch_size, "predict")
         self._ensure_built(x)
         xs = self._inputs_of(x)
@@ -628,15 +734,23 @@ class Model:
             self._require_built("use")
 
     # --- looking at it ------------------------------------------------------------
-    def summary(self, print_fn=print):
-        """Keras' table (layer, output shape, parameters) plus per-layer activation
-        memory, FLOPs and the kernel that runs it."""
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None):
+        """Print Keras' table (layer, output shape, parameters) plus per-layer activation
+        memory, FLOPs and the kernel that runs it; returns None, as Keras does.
+
+        ``print_fn`` is called with the whole table (``print`` by default). To get the
+        text as a string, call ``model.summary_text()``. Keras' layout arguments
+        (``line_length``, ``positions``, ...) are accepted and ignored: the columns
+        size themselves."""
+        text = self.summary_text()
+        (print_fn or print)(text)
+
+    def summary_text(self):
+        """The table that ``summary()`` prints, as a string (to test, save or show)."""
         from .summary import summary_text
         self._require_built("summary()")
-        text = summary_text(self)
-        if print_fn:
-            print_fn(text)
-        return text
+        return summary_text(self)
 
     def _loss_on_batch(self, batch):
         """The inference loss graph run forward and backward on ``batch = (x, y)``,
@@ -684,13 +798,15 @@ class Model:
 class Sequential(Model):
     """A plain stack of layers, each feeding the next (Keras' Sequential)."""
 
-    def __init__(self, layers=None, name=None):
+    def __init__(self, layers=None, name=None, trainable=True):
         super().__init__(name=name)
         self._stack, self._input = [], None
         for layer in layers or []:
             self.add(layer)
 
     def add(self, layer):
+        if isinstance(layer, L.InputLayer):  # Keras 3 lists no InputLayer in a Sequential model
+            layer = layer.output
         if isinstance(layer, Tensor):  # an Input(shape=...) placeholder
             if self._stack or self._input is not None:
                 raise ValueError("Input(...) can only come first in a Sequential model")
@@ -708,6 +824,9 @@ class Sequential(Model):
 
     @property
     def layers(self):
+        return list(self._stack)
+
+    def _computing_layers(self):
         return list(self._stack)
 
     def _try_build(self):

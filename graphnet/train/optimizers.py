@@ -15,18 +15,25 @@ Notation in the docstrings: ``w`` a parameter, ``g`` its gradient, ``t`` the ste
 number counting from 1 (``iterations + 1``), ``lr`` this step's learning rate: the
 number or schedule given, times Keras 2's time decay ``1 / (1 + decay * iterations)``.
 State arrays (``m``, ``v``, ...) are per parameter, the parameter's shape, and start at 0.
+
+``weight_decay=`` (every optimizer, Keras 3's meaning) shrinks each weight before its
+update, decoupled from the gradient: ``w = w - w * weight_decay * lr``. ``AdamW`` is Adam
+with it on by default. Keras 1's ``lr=`` is accepted for ``learning_rate=``, with a warning.
 """
 import difflib
 import math
+import os
+import sys
 from types import SimpleNamespace
 
 import numpy as np
 
+from ..core.errors import did_you_mean, renamed
 from ..kernels.dispatch import as_array, device_of, kernel
 
 from . import schedules
 
-__all__ = ["Optimizer", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam",
+__all__ = ["Optimizer", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "AdamW", "Adamax", "Nadam",
            "get", "serialize", "deserialize", "USE_KERNELS"]
 
 USE_KERNELS = True  # False: every optimizer without its own ``use_kernels`` runs NumPy
@@ -47,6 +54,19 @@ def _check(name, value, low, high, high_included=True):
     return value
 
 
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _user_stacklevel():
+    """The stacklevel, for ``renamed``, of the first frame outside graphnet: a warning then
+    points at the user's line however many constructors (AdamW -> Adam -> Optimizer) lie
+    between."""
+    frame, level = sys._getframe(1), 2  # our caller, seen from inside renamed
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 class Optimizer:
     """What every optimizer shares: the learning rate, the step count and per-parameter state.
 
@@ -61,8 +81,19 @@ class Optimizer:
     kernel_name = None    # the update function in graphnet/kernels/cpu/optimizers.py
 
     def __init__(self, learning_rate, decay=0.0, name=None, use_kernels=None, clipnorm=None,
-                 clipvalue=None):
+                 clipvalue=None, weight_decay=None, **keras1):
+        where = name or type(self).__name__
+        if "lr" in keras1:  # Keras 1 (and the course's book): SGD(lr=0.01)
+            renamed(where, "lr=", "learning_rate=", stacklevel=_user_stacklevel())
+            learning_rate = keras1.pop("lr")
+        if keras1:
+            bad = next(iter(keras1))
+            raise TypeError(f"{where}() got an unexpected keyword argument {bad!r}"
+                            f"{did_you_mean(bad, self._keywords())}")
         self.learning_rate = learning_rate
+        # Keras 3's decoupled weight decay: w -= w * weight_decay * lr before each update.
+        self.weight_decay = None if weight_decay is None else _check("weight_decay", weight_decay, 0,
+                                                                     math.inf)
         # Keras' gradient clipping, the usual cure for exploding gradients: each
         # gradient scaled down to norm <= clipnorm, and/or cut into [-clipvalue, clipvalue].
         self.clipnorm = None if clipnorm is None else _check("clipnorm", clipnorm, 0, math.inf)
@@ -72,6 +103,13 @@ class Optimizer:
         self.use_kernels = use_kernels  # None: follow the module's USE_KERNELS
         self.iterations = 0             # updates done so far
         self._slots = {}                # parameter position -> {slot name: array}
+
+    @classmethod
+    def _keywords(cls):
+        """The keyword arguments that the constructors take, for did-you-mean hints."""
+        import inspect
+        return {k for c in cls.__mro__ if "__init__" in vars(c)
+                for k in inspect.signature(c.__init__).parameters if k not in ("self", "keras1")}
 
     # --- the learning rate ------------------------------------------------------
     @property
@@ -106,12 +144,17 @@ class Optimizer:
         work = [self._prepare(index, self._clipped(grad), param)
                 for index, (grad, param) in enumerate(grads_and_vars)
                 if grad is not None and getattr(param, "requires_grad", True)]
-        scalars = self._step_scalars(self.current_learning_rate(), self.iterations + 1)
+        lr = self.current_learning_rate()
+        scalars = self._step_scalars(lr, self.iterations + 1)
+        if self.weight_decay:
+            scalars["keep"] = 1 - self.weight_decay * lr  # what is left of each weight
         in_dtype = {}  # the step's scalars cast to each dtype met, once
         for param, value, flat, copied, grad, slots in work:
             dtype = flat.dtype
             if dtype not in in_dtype:
                 in_dtype[dtype] = SimpleNamespace(**{k: dtype.type(v) for k, v in scalars.items()})
+            if self.weight_decay:  # first, as Keras 3 does: the gradient was taken before it
+                self._kernel(dtype, flat, "weight_decay_update")(flat, in_dtype[dtype].keep)
             self._update(self._kernel(dtype, flat), flat, grad, slots, in_dtype[dtype])
             if copied:
                 _store(param, value, flat)
@@ -176,11 +219,11 @@ class Optimizer:
                 slots[name] = np.asarray(slots[name], like=like)
         return {name: array.reshape(-1) for name, array in slots.items()}
 
-    def _kernel(self, dtype, value):
+    def _kernel(self, dtype, value, name=None):
+        name = name or self.kernel_name
         if device_of(value) == "cuda":
-            return kernel(self.kernel_name, value)
+            return kernel(name, value)
         use = USE_KERNELS if self.use_kernels is None else self.use_kernels
-        name = self.kernel_name
         if not (use and dtype in _COMPILED_DTYPES):  # NumPy for teaching, and for float16
             name += "_reference"
         return getattr(_kernels(), name)
@@ -212,7 +255,8 @@ class Optimizer:
         lr = self.learning_rate
         config = {"name": self.name,
                   "learning_rate": schedules.serialize(lr) if callable(lr) else lr,
-                  "decay": self.decay, "clipnorm": self.clipnorm, "clipvalue": self.clipvalue}
+                  "decay": self.decay, "clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
+                  "weight_decay": self.weight_decay}
         config.update({name: getattr(self, name) for name in self.hyperparameters})
         return config
 
@@ -274,6 +318,8 @@ class Optimizer:
     def __repr__(self):
         args = {"learning_rate": self.learning_rate, "decay": self.decay,
                 **{name: getattr(self, name) for name in self.hyperparameters}}
+        if self.weight_decay is not None:
+            args["weight_decay"] = self.weight_decay
         return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in args.items())})"
 
 
@@ -307,8 +353,9 @@ class SGD(Optimizer):
     hyperparameters = ("momentum", "nesterov")
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, decay=0.0, name=None,
-                 use_kernels=None, clipnorm=None, clipvalue=None):
-        super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue)
+                 use_kernels=None, clipnorm=None, clipvalue=None, weight_decay=None, **keras1):
+        super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue, weight_decay,
+                         **keras1)
         self.momentum = _check("momentum", momentum, 0, 1)
         self.nesterov = bool(nesterov)
 
@@ -340,22 +387,36 @@ class RMSprop(Optimizer):
         v = momentum * v + increment       # momentum > 0
         w = w - v
 
+    With ``centered=True`` the gradients' running mean ``mg`` is taken out, so the step
+    is divided by an estimate of their standard deviation rather than their RMS::
+
+        mg = rho * mg + (1 - rho) * g
+        increment = lr * g / sqrt(ms - mg**2 + epsilon)
+
     This is Keras 3's rule (and Keras 2's with momentum); Keras 2 without momentum
     divided by ``sqrt(ms) + epsilon``, which differs only when ``ms`` is about ``epsilon``.
     """
 
-    hyperparameters = ("rho", "momentum", "epsilon")
-    kernel_name = "rmsprop_update"
+    hyperparameters = ("rho", "momentum", "epsilon", "centered")
 
-    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, decay=0.0,
-                 name=None, use_kernels=None, clipnorm=None, clipvalue=None):
-        super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue)
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
+                 decay=0.0,
+                 name=None, use_kernels=None, clipnorm=None, clipvalue=None, weight_decay=None,
+                 **keras1):
+        super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue, weight_decay,
+                         **keras1)
         self.rho = _check("rho", rho, 0, 1)
         self.momentum = _check("momentum", momentum, 0, 1)
         self.epsilon = _check("epsilon", epsilon, 0, math.inf)
+        self.centered = bool(centered)
+
+    @property
+    def kernel_name(self):
+        return "rmsprop_centered_update" if self.centered else "rmsprop_update"
 
     def slot_names(self):
-        return ("mean_square", "velocity") if self.momentum > 0 else ("mean_square",)
+        return (("mean_square",) + (("mean_gradient",) if self.centered else ())
+                + (("velocity",) if self.momentum > 0 else ()))
 
     def _step_scalars(self, lr, t):
         return {"lr": lr, "rho": self.rho, "one_minus_rho": 1 - self.rho,
@@ -363,7 +424,8 @@ class RMSprop(Optimizer):
 
     def _update(self, kernel, value, grad, slots, s):
         velocity = slots.get("velocity", value[:0])  # an empty stand-in, never read
-        kernel(value, grad, slots["mean_square"], velocity, s.lr, s.rho, s.one_minus_rho,
+        centered = (slots["mean_gradient"],) if self.centered else ()
+        kernel(value, grad, slots["mean_square"], *centered, velocity, s.lr, s.rho, s.one_minus_rho,
                s.momentum, s.epsilon)
 
 
@@ -380,8 +442,10 @@ class Adagrad(Optimizer):
     kernel_name = "adagrad_update"
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
-                 decay=0.0, name=None, use_kernels=None, clipnorm=None, clipvalue=None):
-        super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue)
+                 decay=0.0, name=None, use_kernels=None, clipnorm=None, clipvalue=None,
+                 weight_decay=None, **keras1):
+        super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue, weight_decay,
+                         **keras1)
         self.initial_accumulator_value = _check("initial_accumulator_value",
                                                 initial_accumulator_value, 0, math.inf)
         self.epsilon = _check("epsilon", epsilon, 0, math.inf)
@@ -409,16 +473,22 @@ class Adadelta(Optimizer):
         Edx2  = rho * Edx2 + (1 - rho) * delta**2
         w = w - lr * delta
 
-    ``Eg2`` is the slot ``accumulated_grad``, ``Edx2`` is ``accumulated_delta``. Zeiler's
-    paper has no learning rate (``lr = 1``); Keras' default is 0.001, which is slow.
+    ``Eg2`` is the slot ``accumulated_grad``, ``Edx2`` is ``accumulated_delta``.
+
+    The learning rate: Zeiler's paper has none (``lr = 1``), and Keras 1 (the course's
+    book) defaulted to ``lr=1.0``; Keras 2 and 3 default to ``learning_rate=0.001``, as
+    graphnet does. A listing written for Keras 1 that says ``optimizer='adadelta'``
+    therefore takes steps 1000 times smaller and seems not to learn: write
+    ``Adadelta(learning_rate=1.0)`` for the book's behaviour.
     """
 
     hyperparameters = ("rho", "epsilon")
     kernel_name = "adadelta_update"
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, decay=0.0, name=None,
-                 use_kernels=None, clipnorm=None, clipvalue=None):
-        super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue)
+                 use_kernels=None, clipnorm=None, clipvalue=None, weight_decay=None, **keras1):
+        super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue, weight_decay,
+                         **keras1)
         self.rho = _check("rho", rho, 0, 1)
         self.epsilon = _check("epsilon", epsilon, 0, math.inf)
 
@@ -450,8 +520,10 @@ class Adam(Optimizer):
     kernel_name = "adam_update"
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
-                 decay=0.0, name=None, use_kernels=None, clipnorm=None, clipvalue=None):
-        super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue)
+                 decay=0.0, name=None, use_kernels=None, clipnorm=None, clipvalue=None,
+                 weight_decay=None, **keras1):
+        super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue, weight_decay,
+                         **keras1)
         self._set_moments(beta_1, beta_2, epsilon)
         self.amsgrad = bool(amsgrad)
 
@@ -470,6 +542,27 @@ class Adam(Optimizer):
                s.beta_2, s.one_minus_beta_2, s.epsilon, self.amsgrad)
 
 
+class AdamW(Adam):
+    """Adam with decoupled weight decay on by default (Keras 3's ``AdamW``).
+
+    Before each Adam step every weight shrinks by ``weight_decay * lr`` of itself::
+
+        w = w - w * weight_decay * lr
+        (then Adam's update, see ``Adam``)
+
+    Unlike an L2 penalty in the loss, the decay does not pass through Adam's division
+    by ``sqrt(v)``, so every weight decays at the same rate (Loshchilov and Hutter).
+    """
+
+    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999,
+                 epsilon=1e-7, amsgrad=False, decay=0.0, name=None, use_kernels=None,
+                 clipnorm=None, clipvalue=None, **keras1):
+        if weight_decay is None:
+            raise ValueError("AdamW needs a weight_decay (a number >= 0); for none, use Adam")
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad, decay, name, use_kernels,
+                         clipnorm, clipvalue, weight_decay, **keras1)
+
+
 class Adamax(Optimizer):
     """Adam with the infinity norm in place of ``sqrt(v)`` (Keras' ``Adamax``).
 
@@ -484,8 +577,10 @@ class Adamax(Optimizer):
     kernel_name = "adamax_update"
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, decay=0.0,
-                 name=None, use_kernels=None, clipnorm=None, clipvalue=None):
-        super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue)
+                 name=None, use_kernels=None, clipnorm=None, clipvalue=None, weight_decay=None,
+                 **keras1):
+        super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue, weight_decay,
+                         **keras1)
         self._set_moments(beta_1, beta_2, epsilon)
 
     def slot_names(self):
@@ -522,8 +617,10 @@ class Nadam(Optimizer):
     kernel_name = "nadam_update"
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, decay=0.0,
-                 name=None, use_kernels=None, clipnorm=None, clipvalue=None):
-        super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue)
+                 name=None, use_kernels=None, clipnorm=None, clipvalue=None, weight_decay=None,
+                 **keras1):
+        super().__init__(learning_rate, decay, name, use_kernels, clipnorm, clipvalue, weight_decay,
+                         **keras1)
         self._set_moments(beta_1, beta_2, epsilon)
         self.u_product = 1.0
 
@@ -551,7 +648,7 @@ class Nadam(Optimizer):
 
 # --- finding optimizers by name -----------------------------------------------------------
 _OPTIMIZERS = {cls.__name__.lower(): cls
-               for cls in (SGD, RMSprop, Adagrad, Adadelta, Adam, Adamax, Nadam)}
+               for cls in (SGD, RMSprop, Adagrad, Adadelta, Adam, AdamW, Adamax, Nadam)}
 
 
 def _class_named(name):
@@ -576,7 +673,13 @@ def deserialize(config):
 
 
 def get(identifier):
-    """An optimizer from a Keras name ('adam'), a class, a serialized dict, or itself."""
+    """An optimizer from a Keras name ('adam'), a class, a serialized dict, or itself.
+
+    A name gives the optimizer with Keras 3's defaults: 'sgd', 'rmsprop', 'adagrad',
+    'adadelta', 'adam', 'adamw', 'adamax', 'nadam'. Mind 'adadelta': its default
+    learning_rate is 0.001 (Keras 2 and 3), where Keras 1 and the course's book used 1.0;
+    pass ``Adadelta(learning_rate=1.0)`` for the book's runs.
+    """
     if isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, type) and issubclass(identifier, Optimizer):

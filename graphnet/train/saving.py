@@ -77,7 +77,7 @@ def _connections(model, specs=True):
                 inputs_of.setdefault(layer.name, [])
                 if source not in inputs_of[layer.name]:
                     inputs_of[layer.name].append(source)
-    for layer in model.layers:
+    for layer in model._computing_layers():  # an InputLayer is the model's input, not a call
         sources = inputs_of.get(layer.name, [])
         if len(sources) > 1 and not getattr(layer, "merges", False):
             raise ModelFileError(f"layer '{layer.name}' is applied more than once (a shared layer), "

@@ -27,7 +27,8 @@ def summary_text(model):
         for s in shape[1:]:
             size *= s
         rows.append((f"{layer.name} ({type(layer).__name__})", _shape(shape), f"{layer.count_params():,}",
-                     _bytes(size * itemsize), f"{layer.flops_per_sample():,}", layer.kernel))
+                     _bytes(size * itemsize), f"{layer.flops_per_sample():,}",
+                     "-" if type(layer).__name__ == "InputLayer" else layer.kernel))  # it runs nothing
     widths = [max(len(r[i]) for r in rows + [header]) + 3 for i in range(len(header))]
     width = sum(widths) - 3
     rule = "_" * width

@@ -27,6 +27,18 @@ from ..jit import njit
 kernel = njit(error_model="numpy")
 
 
+# --- weight decay (any rule, before its update) ----------------------------------
+@kernel
+def weight_decay_update(value, keep):
+    """Keras 3's decoupled weight decay: ``keep = 1 - weight_decay * lr`` of each weight."""
+    for i in range(value.size):
+        value[i] *= keep
+
+
+def weight_decay_update_reference(value, keep):
+    value *= keep
+
+
 # --- SGD ---------------------------------------------------------------------
 @kernel
 def sgd_update(value, grad, lr):
@@ -75,6 +87,33 @@ def rmsprop_update_reference(value, grad, mean_square, velocity, lr, rho, one_mi
                              momentum, epsilon):
     mean_square[...] = rho * mean_square + one_minus_rho * grad * grad
     increment = lr * grad / np.sqrt(mean_square + epsilon)
+    if momentum > 0:
+        velocity[...] = momentum * velocity + increment
+        increment = velocity
+    value -= increment
+
+
+@kernel
+def rmsprop_centered_update(value, grad, mean_square, mean_gradient, velocity, lr, rho,
+                            one_minus_rho, momentum, epsilon):
+    """RMSprop dividing by the gradients' running standard deviation, not their RMS."""
+    for i in range(value.size):
+        g = grad[i]
+        mean_square[i] = rho * mean_square[i] + one_minus_rho * g * g
+        mean_gradient[i] = rho * mean_gradient[i] + one_minus_rho * g
+        variance = mean_square[i] - mean_gradient[i] * mean_gradient[i]
+        increment = lr * g / math.sqrt(variance + epsilon)
+        if momentum > 0:
+            velocity[i] = momentum * velocity[i] + increment
+            increment = velocity[i]
+        value[i] -= increment
+
+
+def rmsprop_centered_update_reference(value, grad, mean_square, mean_gradient, velocity, lr, rho,
+                                      one_minus_rho, momentum, epsilon):
+    mean_square[...] = rho * mean_square + one_minus_rho * grad * grad
+    mean_gradient[...] = rho * mean_gradient + one_minus_rho * grad
+    increment = lr * grad / np.sqrt(mean_square - mean_gradient * mean_gradient + epsilon)
     if momentum > 0:
         velocity[...] = momentum * velocity + increment
         increment = velocity

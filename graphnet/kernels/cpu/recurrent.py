@@ -178,6 +178,67 @@ def gru_backward_step(g, dh_next, gates, hz, h_prev, dxz, dhz, dh_prev):
             dp[k] = dh * z[k]
 
 
+# --- GRU with reset_after=False (Keras 2's and TF1's default): the reset gate scales h
+# before the product, ĥ = tanh(x W_h + b_h + (r h_prev) U_h). Each step needs (r h_prev)
+# before its second product, so a step is two kernels with a product in between.
+
+@loop
+def gru_reset_gates_step(xz, hz, h_rec, gates, rh):
+    """xz = x W + b (B, 3H) and hz = h_rec U_zr (B, 2H), where h_rec is the h_{t-1} that U
+    multiplies: writes z = σ(xz_z + hz_z) and r = σ(xz_r + hz_r) to gates, and rh = r h_rec."""
+    B, H = rh.shape
+    for b in range(B):
+        xr, hzr, gr = xz[b], hz[b], gates[b]
+        for k in range(2 * H):            # z and r: one sigmoid block
+            gr[k] = _sigmoid(xr[k] + hzr[k])
+        r, hp, out = gr[H:2 * H], h_rec[b], rh[b]
+        for k in range(H):
+            out[k] = r[k] * hp[k]
+
+
+@loop
+def gru_candidate_step(xz, hh_in, h_prev, gates, h):
+    """hh_in = (r h_rec) U_h (B, H): writes ĥ = tanh(xz_h + hh_in) to gates and
+    h = z h_prev + (1 - z) ĥ."""
+    B, H = h.shape
+    for b in range(B):
+        gr, xh, hin = gates[b], xz[b][2 * H:], hh_in[b]
+        z, hh = gr[:H], gr[2 * H:]
+        for k in range(H):
+            hh[k] = _tanh(xh[k] + hin[k])
+        hp, hr = h_prev[b], h[b]
+        for k in range(H):
+            hr[k] = z[k] * hp[k] + (1 - z[k]) * hh[k]
+
+
+@loop
+def gru_candidate_backward_step(g, dh_next, gates, h_prev, dz, dh_prev):
+    """From dh = g + dh_next: the pre-activation gradients of z and ĥ (dz's first and last
+    blocks) and the part of dh_prev through z h_prev. The caller multiplies ĥ's by U_hᵀ."""
+    B, H = h_prev.shape
+    for b in range(B):
+        gr, hp, dzr, g_b, dn, dp = gates[b], h_prev[b], dz[b], g[b], dh_next[b], dh_prev[b]
+        z, hh = gr[:H], gr[2 * H:]
+        dz_z, dz_h = dzr[:H], dzr[2 * H:]
+        for k in range(H):
+            dh = g_b[k] + dn[k]
+            dz_h[k] = dh * (1 - z[k]) * (1 - hh[k] * hh[k])
+            dz_z[k] = dh * (hp[k] - hh[k]) * z[k] * (1 - z[k])
+            dp[k] = dh * z[k]
+
+
+@loop
+def gru_reset_backward_step(drh, gates, h_rec, dz, dh_rec):
+    """drh = dĥ_pre U_hᵀ, the gradient at r h_rec: writes r's pre-activation gradient
+    (dz's middle block) and the part of dh_rec through r h_rec."""
+    B, H = h_rec.shape
+    for b in range(B):
+        r, d, hp, dz_r, out = gates[b][H:2 * H], drh[b], h_rec[b], dz[b][H:2 * H], dh_rec[b]
+        for k in range(H):
+            dz_r[k] = d[k] * hp[k] * r[k] * (1 - r[k])
+            out[k] = d[k] * r[k]
+
+
 # --- Embedding ------------------------------------------------------------------------
 
 @loop

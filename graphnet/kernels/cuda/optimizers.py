@@ -10,6 +10,13 @@ from . import THREADS, blocks
 
 
 @cuda.jit
+def _weight_decay(value, keep):
+    start, stride = cuda.grid(1), cuda.gridsize(1)
+    for i in range(start, value.size, stride):
+        value[i] *= keep
+
+
+@cuda.jit
 def _sgd(value, grad, lr):
     start, stride = cuda.grid(1), cuda.gridsize(1)
     for i in range(start, value.size, stride):
@@ -49,6 +56,22 @@ def _rmsprop(value, grad, mean_square, velocity, lr, rho, one_minus_rho, momentu
         mean_square[i] = ms
         increment = lr * g / math.sqrt(ms + epsilon)
         if momentum > 0:  # velocity may be empty otherwise: never touch it then
+            increment = momentum * velocity[i] + increment
+            velocity[i] = increment
+        value[i] -= increment
+
+
+@cuda.jit
+def _rmsprop_centered(value, grad, mean_square, mean_gradient, velocity, lr, rho, one_minus_rho,
+                      momentum, epsilon):
+    start, stride = cuda.grid(1), cuda.gridsize(1)
+    for i in range(start, value.size, stride):
+        g = grad[i]
+        ms = rho * mean_square[i] + one_minus_rho * g * g
+        mg = rho * mean_gradient[i] + one_minus_rho * g
+        mean_square[i], mean_gradient[i] = ms, mg
+        increment = lr * g / math.sqrt(ms - mg * mg + epsilon)  # the gradients' std, not RMS
+        if momentum > 0:
             increment = momentum * velocity[i] + increment
             velocity[i] = increment
         value[i] -= increment
@@ -103,6 +126,10 @@ def _nadam(value, grad, m, v, lr, beta_1, one_minus_beta_1, beta_2, one_minus_be
         value[i] -= lr * m_hat / (math.sqrt(vi / v_correction) + epsilon)
 
 
+def weight_decay_update(value, keep):
+    _weight_decay[blocks(value.size), THREADS](value, keep)
+
+
 def sgd_update(value, grad, lr):
     _sgd[blocks(value.size), THREADS](value, grad, lr)
 
@@ -120,6 +147,12 @@ def adam_update(value, grad, m, v, v_hat, lr_t, beta_1, one_minus_beta_1, beta_2
 def rmsprop_update(value, grad, mean_square, velocity, lr, rho, one_minus_rho, momentum, epsilon):
     _rmsprop[blocks(value.size), THREADS](value, grad, mean_square, velocity, lr, rho,
                                           one_minus_rho, momentum, epsilon)
+
+
+def rmsprop_centered_update(value, grad, mean_square, mean_gradient, velocity, lr, rho,
+                            one_minus_rho, momentum, epsilon):
+    _rmsprop_centered[blocks(value.size), THREADS](value, grad, mean_square, mean_gradient, velocity,
+                                                   lr, rho, one_minus_rho, momentum, epsilon)
 
 
 def adagrad_update(value, grad, accumulator, lr, epsilon):

@@ -97,6 +97,56 @@ def _gru_backward_step(g, dh_next, gates, hz, h_prev, dxz, dhz, dh_prev):
         dh_prev[b, k] = dh * z  # only the path through z h_prev; the caller adds dhz U^T
 
 
+# GRU, reset before the recurrent product (reset_after=False): two kernels a step,
+# with the product (r h_rec) U_h between them.
+@cuda.jit
+def _gru_reset_gates_step(xz, hz, h_rec, gates, rh):
+    B, H = rh.shape
+    start, stride = cuda.grid(1), cuda.gridsize(1)
+    for item in range(start, B * H, stride):
+        b, k = item // H, item % H
+        gates[b, k] = _sigmoid(xz[b, k] + hz[b, k])
+        r = _sigmoid(xz[b, H + k] + hz[b, H + k])
+        gates[b, H + k] = r
+        rh[b, k] = r * h_rec[b, k]
+
+
+@cuda.jit
+def _gru_candidate_step(xz, hh_in, h_prev, gates, h):
+    B, H = h.shape
+    start, stride = cuda.grid(1), cuda.gridsize(1)
+    for item in range(start, B * H, stride):
+        b, k = item // H, item % H
+        hh = math.tanh(xz[b, 2 * H + k] + hh_in[b, k])
+        gates[b, 2 * H + k] = hh
+        z = gates[b, k]
+        h[b, k] = z * h_prev[b, k] + (1 - z) * hh
+
+
+@cuda.jit
+def _gru_candidate_backward_step(g, dh_next, gates, h_prev, dz, dh_prev):
+    B, H = h_prev.shape
+    start, stride = cuda.grid(1), cuda.gridsize(1)
+    for item in range(start, B * H, stride):
+        b, k = item // H, item % H
+        z, hh = gates[b, k], gates[b, 2 * H + k]
+        dh = g[b, k] + dh_next[b, k]
+        dz[b, 2 * H + k] = dh * (1 - z) * (1 - hh * hh)
+        dz[b, k] = dh * (h_prev[b, k] - hh) * z * (1 - z)
+        dh_prev[b, k] = dh * z
+
+
+@cuda.jit
+def _gru_reset_backward_step(drh, gates, h_rec, dz, dh_rec):
+    B, H = h_rec.shape
+    start, stride = cuda.grid(1), cuda.gridsize(1)
+    for item in range(start, B * H, stride):
+        b, k = item // H, item % H
+        r = gates[b, H + k]
+        dz[b, H + k] = drh[b, k] * h_rec[b, k] * r * (1 - r)
+        dh_rec[b, k] = drh[b, k] * r
+
+
 @cuda.jit
 def _embedding_scatter_add(indices, grad, table_grad):
     N, D = grad.shape
@@ -130,6 +180,22 @@ def gru_forward_step(xz, hz, h_prev, gates, h):
 def gru_backward_step(g, dh_next, gates, hz, h_prev, dxz, dhz, dh_prev):
     _gru_backward_step[blocks(h_prev.size), THREADS](g, dh_next, gates, hz, h_prev, dxz, dhz,
                                                      dh_prev)
+
+
+def gru_reset_gates_step(xz, hz, h_rec, gates, rh):
+    _gru_reset_gates_step[blocks(rh.size), THREADS](xz, hz, h_rec, gates, rh)
+
+
+def gru_candidate_step(xz, hh_in, h_prev, gates, h):
+    _gru_candidate_step[blocks(h.size), THREADS](xz, hh_in, h_prev, gates, h)
+
+
+def gru_candidate_backward_step(g, dh_next, gates, h_prev, dz, dh_prev):
+    _gru_candidate_backward_step[blocks(h_prev.size), THREADS](g, dh_next, gates, h_prev, dz, dh_prev)
+
+
+def gru_reset_backward_step(drh, gates, h_rec, dz, dh_rec):
+    _gru_reset_backward_step[blocks(h_rec.size), THREADS](drh, gates, h_rec, dz, dh_rec)
 
 
 def embedding_scatter_add(indices, grad, table_grad):

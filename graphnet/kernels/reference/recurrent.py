@@ -54,5 +54,34 @@ def gru_backward_step(g, dh_next, gates, hz, h_prev, dxz, dhz, dh_prev):
     dh_prev[...] = dh * z
 
 
+def gru_reset_gates_step(xz, hz, h_rec, gates, rh):
+    H = rh.shape[1]
+    gates[:, :2 * H] = _sigmoid(xz[:, :2 * H] + hz)
+    rh[...] = gates[:, H:2 * H] * h_rec
+
+
+def gru_candidate_step(xz, hh_in, h_prev, gates, h):
+    H = h.shape[1]
+    gates[:, 2 * H:] = np.tanh(xz[:, 2 * H:] + hh_in)
+    z = gates[:, :H]
+    h[...] = z * h_prev + (1 - z) * gates[:, 2 * H:]
+
+
+def gru_candidate_backward_step(g, dh_next, gates, h_prev, dz, dh_prev):
+    H = h_prev.shape[1]
+    z, hh = gates[:, :H], gates[:, 2 * H:]
+    dh = g + dh_next
+    dz[:, 2 * H:] = dh * (1 - z) * (1 - hh * hh)
+    dz[:, :H] = dh * (h_prev - hh) * z * (1 - z)
+    dh_prev[...] = dh * z
+
+
+def gru_reset_backward_step(drh, gates, h_rec, dz, dh_rec):
+    H = h_rec.shape[1]
+    r = gates[:, H:2 * H]
+    dz[:, H:2 * H] = drh * h_rec * r * (1 - r)
+    dh_rec[...] = drh * r
+
+
 def embedding_scatter_add(indices, grad, table_grad):
     np.add.at(table_grad, indices, grad)
