@@ -18,6 +18,9 @@ from .random import set_seed
 from .train import (Model, ModelFileError, Sequential, callbacks, load_model, metrics,
                     model_from_json, optimizers, schedules)
 from .viz import draw
+from . import keras  # Keras' names for all of the above (graphnet.keras.layers, ...)
+
+layers = keras.layers  # every layer, as Keras lists them (graphnet.nn.layers holds the core ones)
 
 abs = absolute  # noqa: A001 - NumPy's name, on purpose
 

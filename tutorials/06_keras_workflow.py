@@ -549,6 +549,67 @@ print("best:", search.best_params_, f"accuracy {search.best_score_:.3f}")
 assert search.best_score_ > 0.85
 
 # %% [markdown]
+# ## Keras code, unchanged but for its imports
+#
+# A listing written for Keras runs on graphnet once its imports name
+# `graphnet.keras`: the same module paths, and behind each name graphnet's own
+# object (`keras.layers.Dense is gn.nn.Dense`), so the model below can be drawn,
+# stepped through and gradient-checked like every other. Keras 2's
+# scikit-learn wrapper is there too, with its `build_fn`.
+
+# %%
+import graphnet.keras as keras  # noqa: E402  (was: from tensorflow import keras)
+from graphnet.keras.layers import Dense, Dropout  # noqa: E402
+from graphnet.keras.models import Sequential  # noqa: E402
+from graphnet.keras.utils import to_categorical  # noqa: E402
+from graphnet.keras.wrappers.scikit_learn import KerasClassifier  # noqa: E402
+
+
+def create_model(units=16):
+    model = Sequential()
+    model.add(Dense(units, input_dim=4, activation="relu"))
+    model.add(Dropout(0.1))
+    model.add(Dense(3, activation="softmax"))
+    model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    return model
+
+
+keras.utils.set_random_seed(0)
+listing = create_model()
+scaled = StandardScaler().fit_transform(X_iris)
+history = listing.fit(scaled, to_categorical(y_iris, 3), epochs=20 if FAST else 60, batch_size=8,
+                      verbose=0)
+print("Keras listing, final epoch:", {k: round(v[-1], 3) for k, v in history.history.items()})
+assert listing.layers[0] is listing.get_layer(listing.layers[0].name) and isinstance(listing.layers[0], gn.nn.Dense)
+wrapped = make_pipeline(StandardScaler(), KerasClassifier(build_fn=create_model, epochs=30 if FAST else 60,
+                                                          batch_size=8, verbose=0, seed=0))
+print("KerasClassifier, accuracy per fold:", np.round(cross_val_score(wrapped, X_iris, y_iris, cv=folds), 3))
+
+# %% [markdown]
+# The book's chapter 6 also runs scikit-learn's own Perceptron, MLPClassifier,
+# LogisticRegression and BernoulliRBM in pipelines. graphnet has each of them as
+# a scikit-learn estimator built from its nodes (`graphnet.models.estimators`),
+# so the book's grid search over an RBM feeding a logistic regression runs as it
+# is written. scikit-learn still does the data work (splits, scaling, scores).
+
+# %%
+from sklearn.pipeline import Pipeline  # noqa: E402
+
+from graphnet.models.estimators import BernoulliRBM, LogisticRegression  # noqa: E402
+
+digits_x, digits_y = gn.data.load_digits()
+digits_x = digits_x.reshape(len(digits_x), -1) / 16.0            # pixels in [0, 1] for the RBM
+rows = 600 if FAST else len(digits_x)
+rbm_search = GridSearchCV(
+    Pipeline([("rbm", BernoulliRBM(n_components=64, n_iter=10 if FAST else 20, random_state=0)),
+              ("logistic", LogisticRegression(max_iter=1000))]),
+    {"rbm__learning_rate": [0.02, 0.06], "logistic__C": [100.0, 1000.0]}, cv=2)
+rbm_search.fit(digits_x[:rows], digits_y[:rows])
+print("RBM + logistic regression, best:", rbm_search.best_params_,
+      f"accuracy {rbm_search.best_score_:.3f}")
+assert rbm_search.best_score_ > 0.5  # ten digits: chance is 0.1
+
+# %% [markdown]
 # ## Summary
 #
 # | Keras call | what it is in graphnet |
@@ -560,3 +621,4 @@ assert search.best_score_ > 0.85
 # | `evaluate`, `predict` | the inference graph (dropout off) replayed |
 # | `summary()`, `draw(model)` | the same graph as a table and as a picture |
 # | `save` / `load_model`, `to_json` | JSON and arrays, read without pickle |
+# | `import keras` | `import graphnet.keras as keras`: the same objects under Keras' paths |

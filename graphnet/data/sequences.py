@@ -4,12 +4,14 @@
                       the next value(s) as targets (the course's windowing)
 * pad_sequences ..... lists of different lengths -> one (n, maxlen) array,
                       exactly as Keras' ``pad_sequences`` does it
+* TimeseriesGenerator  Keras' batches of windows over a series, one batch per
+                      index; ``model.fit`` takes it in place of (x, y)
 """
 import numpy as np
 
 from . import _checks
 
-__all__ = ["window_series", "pad_sequences"]
+__all__ = ["window_series", "pad_sequences", "TimeseriesGenerator"]
 
 
 def window_series(series, time_steps, horizon=1):
@@ -119,3 +121,69 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
         else:
             out[i, :len(kept)] = kept
     return out
+
+
+class TimeseriesGenerator:
+    """Batches of windows over a series, as Keras' ``TimeseriesGenerator`` gives them.
+
+    Batch ``k`` (``generator[k]``) is ``(samples, targets)``: for each row ``r`` of
+    the batch, the window ``data[r - length : r : sampling_rate]`` and the target
+    ``targets[r]``, the value that follows the window. Rows start at
+    ``start_index + length`` and step by ``stride`` up to ``end_index`` (default:
+    the last); ``shuffle=True`` draws each batch's rows at random instead;
+    ``reverse=True`` gives each window latest step first.
+
+    >>> series = np.arange(10)
+    >>> batch_x, batch_y = TimeseriesGenerator(series, series, length=3, batch_size=2)[0]
+    >>> batch_x.tolist(), batch_y.tolist()
+    ([[0, 1, 2], [1, 2, 3]], [3, 4])
+
+    Unlike ``window_series``, it keeps the data's own shape and dtype (a 1-D series
+    gives windows (batch, length), without a features axis).
+    """
+
+    def __init__(self, data, targets, length, sampling_rate=1, stride=1, start_index=0,
+                 end_index=None, shuffle=False, reverse=False, batch_size=128):
+        fn = "TimeseriesGenerator"
+        self.data, self.targets = np.asarray(data), np.asarray(targets)
+        if len(self.data) != len(self.targets):
+            raise ValueError(f"{fn}: data and targets need one entry per time step, got "
+                             f"{len(self.data)} steps of data and {len(self.targets)} targets")
+        self.length = _checks.integer(fn, "length", length, minimum=1)
+        self.sampling_rate = _checks.integer(fn, "sampling_rate", sampling_rate, minimum=1)
+        self.stride = _checks.integer(fn, "stride", stride, minimum=1)
+        self.batch_size = _checks.integer(fn, "batch_size", batch_size, minimum=1)
+        start_index = _checks.integer(fn, "start_index", start_index, minimum=0)
+        self.start_index = start_index + self.length  # the first row with a whole window behind it
+        last = len(self.data) - 1
+        self.end_index = last if end_index is None else min(
+            _checks.integer(fn, "end_index", end_index, minimum=0), last)
+        if self.start_index > self.end_index:
+            raise ValueError(f"{fn}: start_index + length = {self.start_index} is past end_index = "
+                             f"{self.end_index} (a series of {len(self.data)} steps): no window would "
+                             "have a step left to predict; use a shorter length or more data")
+        self.shuffle, self.reverse = bool(shuffle), bool(reverse)
+
+    def __len__(self):
+        rows = self.end_index - self.start_index + 1
+        per_batch = self.batch_size * self.stride
+        return (rows + per_batch - 1) // per_batch
+
+    def __getitem__(self, index):
+        if not -len(self) <= index < len(self):
+            raise IndexError(f"TimeseriesGenerator has {len(self)} batches, no batch {index}")
+        index %= len(self)
+        if self.shuffle:
+            from ..random import generator
+            rows = generator().integers(self.start_index, self.end_index + 1, size=self.batch_size)
+        else:
+            first = self.start_index + self.batch_size * self.stride * index
+            rows = np.arange(first, min(first + self.batch_size * self.stride, self.end_index + 1),
+                             self.stride)
+        samples = np.stack([self.data[r - self.length:r:self.sampling_rate] for r in rows])
+        if self.reverse:
+            samples = samples[:, ::-1]
+        return samples, self.targets[rows]
+
+    def __iter__(self):
+        return (self[k] for k in range(len(self)))

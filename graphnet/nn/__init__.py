@@ -8,7 +8,7 @@ from .losses import (BinaryCrossentropy, CategoricalCrossentropy, Hinge, L2Penal
                      binary_crossentropy, categorical_crossentropy, hinge, l2_penalty, mae,
                      mean_absolute_error, mean_squared_error, mse, perceptron_criterion,
                      sparse_categorical_crossentropy)
-from .layers import (L2, Activation, Add, Concatenate, Dense, Dropout, Flatten, Input, Layer,
-                     Reshape, l2, register)
-from .conv import AveragePooling2D, Conv2D, GlobalAveragePooling2D, MaxPooling2D
+from .layers import (L2, Activation, Add, Concatenate, Dense, Dropout, Flatten, Input, InputLayer,
+                     Layer, Reshape, input_layer_of, l2, register)
+from .conv import AveragePooling2D, Conv2D, Convolution2D, GlobalAveragePooling2D, MaxPooling2D
 from .recurrent import GRU, LSTM, Embedding, SimpleRNN, TimeDistributed

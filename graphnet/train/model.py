@@ -150,6 +150,28 @@ _NOT_SUPPORTED = {"fit": ("class_weight", "sample_weight", "steps_per_epoch", "v
 _NO_EFFECT = {"compile": ("run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss")}
 
 
+def _is_batches(x):
+    """A sequence of (x, y) batches (a TimeseriesGenerator, a Keras-style Sequence),
+    not data: indexable and sized, but not an array, list, tuple, dict or tensor."""
+    return (hasattr(x, "__getitem__") and hasattr(x, "__len__") and not hasattr(x, "shape")
+            and not isinstance(x, (list, tuple, dict, str, Tensor)))
+
+
+def _gathered(fn, batches, y):
+    """All the batches of ``batches`` as one (x, y) pair, and the size of a batch:
+    training on them in order, batch by batch, is what Keras does with a generator."""
+    if y is not None:
+        raise ValueError(f"{fn}: x is a generator of (x, y) batches ({type(batches).__name__}), so y "
+                         "must be left out")
+    pairs = [batches[k] for k in range(len(batches))]
+    if not pairs:
+        raise DataError(f"{fn}: the generator {type(batches).__name__} holds no batches")
+    if not all(isinstance(p, tuple) and len(p) == 2 for p in pairs):
+        raise ValueError(f"{fn}: each batch of {type(batches).__name__} must be an (x, y) pair")
+    xs, ys = zip(*pairs)
+    return np.concatenate(xs), np.concatenate(ys), len(xs[0])
+
+
 def _refuse_unknown(model, fn, method, extra):
     """A clear TypeError for keywords ``method`` does not take: Keras' own that graphnet
     lacks, or a misspelling with its likely meaning."""
@@ -532,6 +554,9 @@ class Model:
             renamed("fit", "nb_epoch=", "epochs=")
             epochs = keras1.pop("nb_epoch")
         _refuse_unknown(self, "fit", Model.fit, keras1)
+        if _is_batches(x):  # Keras trains on a generator's batches in their order
+            x, y, batch_size = _gathered("fit", x, y)
+            shuffle = False
         # Everything is checked before the first step: nothing fails an epoch in.
         batch_size = _batch_size(batch_size)
         epochs = _whole("fit", "epochs", epochs, 0)
@@ -655,6 +680,8 @@ class Model:
     def evaluate(self, x=None, y=None, batch_size=32, verbose=1, return_dict=False, **keras):
         """The loss (and metrics) on data, in inference mode (no dropout)."""
         _refuse_unknown(self, "evaluate", Model.evaluate, keras)
+        if _is_batches(x):
+            x, y, batch_size = _gathered("evaluate", x, y)
         batch_size = _batch_size(batch_size, "evaluate")
         self._require_built("evaluate")
         self._require_compiled("evaluate")

@@ -43,15 +43,27 @@ class _GraphnetEstimator(BaseEstimator):
                 self.build_params[key] = value
         return self
 
-    def _fit_model(self, X, y):
+    def _fit_model(self, X, y, targets=lambda model, y: y):
         if self.build_fn is None:
             raise ValueError(f"{type(self).__name__} needs build_fn: a function returning a compiled model")
         if self.seed is not None:
             random.set_seed(self.seed)
         self.model_ = self.build_fn(**self.build_params)
-        self.history_ = self.model_.fit(X, y, epochs=self.epochs, batch_size=self.batch_size,
-                                        verbose=self.verbose)
+        self.history_ = self.model_.fit(X, targets(self.model_, y), epochs=self.epochs,
+                                        batch_size=self.batch_size, verbose=self.verbose)
         return self
+
+
+def _one_hot_if_wanted(model, labels, n_classes):
+    """Class indices, or one-hot rows where the model's loss is categorical
+    cross-entropy (as Keras 2's wrapper does, so either loss works with labels)."""
+    from ..data.preprocessing import to_categorical
+    from ..nn.losses import CategoricalCrossentropy, SparseCategoricalCrossentropy
+    loss = getattr(model, "_loss_specs", None)
+    categorical = (loss == "categorical_crossentropy"
+                   or (isinstance(loss, CategoricalCrossentropy)
+                       and not isinstance(loss, SparseCategoricalCrossentropy)))
+    return to_categorical(labels, n_classes) if categorical else labels
 
 
 class GraphnetClassifier(ClassifierMixin, _GraphnetEstimator):
@@ -63,7 +75,8 @@ class GraphnetClassifier(ClassifierMixin, _GraphnetEstimator):
 
     def fit(self, X, y):
         self.classes_, encoded = np.unique(np.asarray(y), return_inverse=True)
-        return self._fit_model(np.asarray(X), encoded)
+        return self._fit_model(np.asarray(X), encoded,
+                               lambda model, y: _one_hot_if_wanted(model, y, len(self.classes_)))
 
     def predict_proba(self, X):
         probs = self.model_.predict(np.asarray(X))

@@ -1,0 +1,1 @@
+"""keras.wrappers: ``scikit_learn`` (import it by name: it needs scikit-learn)."""
